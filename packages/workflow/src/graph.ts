@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The graph JSON of a workflow version. Node ids are stable identifiers chosen when a node is
+ * created; labels are display text only and never used for identity (see docs/architecture.md).
+ */
+export const CURRENT_SCHEMA_VERSION = 1 as const;
+
+export const IdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"');
+
+export const RetryPolicySchema = z.object({
+  maxAttempts: z.number().int().min(1).max(100),
+  initialDelayMs: z.number().int().min(0).max(86_400_000),
+  backoffFactor: z.number().min(1).max(10),
+  maxDelayMs: z.number().int().min(0).max(86_400_000),
+  /** Fraction of the delay randomised (0 = none, 1 = "full jitter"). */
+  jitter: z.number().min(0).max(1),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
+
+export const NodePolicySchema = z.object({
+  retry: RetryPolicySchema.partial().optional(),
+  timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+});
+export type NodePolicy = z.infer<typeof NodePolicySchema>;
+
+export const PositionSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
+
+export const GraphNodeSchema = z.object({
+  id: IdSchema,
+  kind: z.string().min(1),
+  label: z.string().max(200).optional(),
+  position: PositionSchema.default({ x: 0, y: 0 }),
+  config: z.record(z.string(), z.unknown()).default({}),
+  policy: NodePolicySchema.optional(),
+});
+export type GraphNode = z.infer<typeof GraphNodeSchema>;
+
+export const GraphEdgeSchema = z.object({
+  id: IdSchema,
+  source: IdSchema,
+  /** Output port of the source node: `out`, `error`, `true`, `false`, … */
+  sourcePort: z.string().min(1).default('out'),
+  target: IdSchema,
+});
+export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
+
+export const GraphSettingsSchema = z
+  .object({
+    description: z.string().max(2000).optional(),
+  })
+  .default({});
+
+export const GraphSchema = z.object({
+  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+  nodes: z.array(GraphNodeSchema).max(5000),
+  edges: z.array(GraphEdgeSchema).max(10000),
+  settings: GraphSettingsSchema,
+});
+export type Graph = z.infer<typeof GraphSchema>;
+
+/** Ports every node has besides its kind's own outputs: failures can be routed instead of failing the run. */
+export const ERROR_PORT = 'error';
+export const DEFAULT_OUTPUT_PORT = 'out';
