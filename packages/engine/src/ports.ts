@@ -1,4 +1,6 @@
-import type { Graph } from '@switchyard/workflow';
+import type { Graph, HttpResponseSpec } from '@switchyard/workflow';
+export type { ExecutorContext, ExecutorRegistry, ExecutorResult, HttpResponseSpec, Logger, NodeExecutor } from '@switchyard/workflow';
+export { NodeExecutionError } from '@switchyard/workflow';
 
 /**
  * The engine does I/O only through these ports (style.md §9). The worker wires the real ones
@@ -8,14 +10,6 @@ import type { Graph } from '@switchyard/workflow';
 
 export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'succeeded' | 'failed';
-
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  child(bindings: Record<string, unknown>): Logger;
-}
 
 export interface Clock {
   now(): number;
@@ -46,12 +40,6 @@ export interface RunState {
   seq: number;
   /** Set by a respond node: what a synchronous webhook caller receives. */
   response?: HttpResponseSpec;
-}
-
-export interface HttpResponseSpec {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
 }
 
 export interface StepError {
@@ -107,63 +95,13 @@ export interface RunCommit {
   error?: StepError & { nodeId?: string };
 }
 
-export class LeaseLostError extends Error {
-  constructor(runId: string) {
-    super(`lease on run ${runId} was lost; the commit was rejected`);
-    this.name = 'LeaseLostError';
-  }
-}
-
 export interface RunStore {
   /**
    * Persist steps + state + status in one transaction, only if `leaseToken` still holds the run.
-   * Throws LeaseLostError otherwise (the caller must stop working on the run).
+   * Returns 'lease-lost' (and writes nothing) when another worker has taken the run over: the
+   * caller must stop working on it. A plain result, not an exception, so that packages/db can
+   * implement the port without importing the engine.
    */
-  commit(runId: string, leaseToken: number, commit: RunCommit): Promise<void>;
+  commit(runId: string, leaseToken: number, commit: RunCommit): Promise<'ok' | 'lease-lost'>;
 }
 
-export interface ExecutorContext {
-  runId: string;
-  tenantId: string;
-  correlationId: string;
-  nodeId: string;
-  attempt: number;
-  /** Deterministic per activation: run key + node + iteration. */
-  idempotencyKey: string;
-  signal: AbortSignal;
-  logger: Logger;
-  /** The run's trigger payload, for expressions that need it. */
-  trigger: unknown;
-}
-
-export interface ExecutorResult {
-  output: unknown;
-  /** Output port; defaults to `out`. */
-  port?: string;
-  /** Respond nodes set the synchronous HTTP response. */
-  response?: HttpResponseSpec;
-}
-
-export type NodeExecutor = (ctx: ExecutorContext, config: unknown, input: unknown) => Promise<ExecutorResult>;
-
-/** Exhaustive map from node kind to executor (style.md §8). */
-export type ExecutorRegistry = Readonly<Record<string, NodeExecutor>>;
-
-/**
- * Errors thrown by executors. Anything else thrown is treated as retryable with code `internal`.
- */
-export class NodeExecutionError extends Error {
-  readonly code: string;
-  readonly retryable: boolean;
-  readonly status?: number;
-  /** Server-requested wait (Retry-After), honoured over the computed backoff. */
-  readonly retryAfterMs?: number;
-  constructor(message: string, opts: { code: string; retryable: boolean; status?: number; retryAfterMs?: number }) {
-    super(message);
-    this.name = 'NodeExecutionError';
-    this.code = opts.code;
-    this.retryable = opts.retryable;
-    this.status = opts.status;
-    this.retryAfterMs = opts.retryAfterMs;
-  }
-}

@@ -34,7 +34,7 @@ export const HttpRequestConfigSchema = z.object({
 });
 
 export const TransformConfigSchema = z.object({
-  /** JSONata expression evaluated against `{ input, trigger }`-free input: `$` is the node input. */
+  /** JSONata expression; `$` is the node input and `$trigger` the run's trigger payload. */
   expression: z.string().min(1, 'must not be empty').max(50_000),
 });
 

@@ -1,0 +1,65 @@
+/**
+ * The server-side half of the node-kind contract: `run(ctx, config, input)` with an explicit context.
+ * Executors live in packages/connectors; the engine calls them. Kept here (no I/O, types only plus
+ * one error class) so that connectors and the engine share it without importing each other.
+ */
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface HttpResponseSpec {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface ExecutorContext {
+  runId: string;
+  tenantId: string;
+  correlationId: string;
+  nodeId: string;
+  attempt: number;
+  /** Deterministic per activation: run key + node + iteration. */
+  idempotencyKey: string;
+  signal: AbortSignal;
+  logger: Logger;
+  /** The run's trigger payload, for expressions that need it. */
+  trigger: unknown;
+}
+
+export interface ExecutorResult {
+  output: unknown;
+  /** Output port; defaults to `out`. */
+  port?: string;
+  /** Respond nodes set the synchronous HTTP response. */
+  response?: HttpResponseSpec;
+}
+
+export type NodeExecutor = (ctx: ExecutorContext, config: unknown, input: unknown) => Promise<ExecutorResult>;
+
+/** Exhaustive map from node kind to executor (style.md §8). */
+export type ExecutorRegistry = Readonly<Record<string, NodeExecutor>>;
+
+/**
+ * Errors thrown by executors. Anything else thrown is treated as retryable with code `internal`.
+ */
+export class NodeExecutionError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly status?: number;
+  /** Server-requested wait (Retry-After), honoured over the computed backoff. */
+  readonly retryAfterMs?: number;
+  constructor(message: string, opts: { code: string; retryable: boolean; status?: number; retryAfterMs?: number }) {
+    super(message);
+    this.name = 'NodeExecutionError';
+    this.code = opts.code;
+    this.retryable = opts.retryable;
+    this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+}
