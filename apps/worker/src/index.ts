@@ -1,0 +1,5 @@
+export { Worker, systemClock, type WorkerOptions } from './worker';
+export { readWorkerEnv, ConfigError, type WorkerEnv } from './env';
+export { createLogger } from './logger';
+export { startDemoReceiver, type DemoReceiver } from './demo/receiver';
+export { seedDemo, invoiceSyncGraph } from './demo/seed';

@@ -1,0 +1,13 @@
+import pino from 'pino';
+
+/**
+ * Structured JSON logs. Secrets never reach a log line: executors log ids and statuses, not
+ * payload values, and these keys are redacted wherever they appear.
+ */
+export function createLogger(level: string, name = 'switchyard') {
+  return pino({
+    name,
+    level,
+    redact: { paths: ['*.authorization', '*.password', '*.secret', '*.token', '*.apiKey', 'headers.authorization'], censor: '[redacted]' },
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * The embedded host: one command that runs the whole product on one machine.
+ * Without DATABASE_URL it starts PGlite behind a loopback Postgres socket; it then migrates,
+ * seeds the demo estate once, starts the demo ledger endpoint and the worker in-process, and serves
+ * the web app (Next.js, apps/web) as a child process pointed at the same database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { createCoreExecutors } from '@switchyard/connectors';
+import { migrate, openDatabase, startEmbeddedPostgres } from '@switchyard/db';
+import { ConfigError, readWorkerEnv, repoRoot } from './env';
+import { createLogger } from './logger';
+import { Worker, errorMessage } from './worker';
+import { startDemoReceiver } from './demo/receiver';
+import { seedDemo } from './demo/seed';
+
+const dev = process.argv.includes('--dev');
+
+async function main(): Promise<void> {
+  const env = readWorkerEnv();
+  const logger = createLogger(env.logLevel);
+  const cleanups: Array<() => Promise<unknown>> = [];
+
+  let url = env.databaseUrl;
+  let kind: 'pglite' | 'postgres' = 'postgres';
+  if (!url) {
+    kind = 'pglite';
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(env.dataDir, 'pglite') });
+    cleanups.unshift(() => embedded.stop());
+    url = embedded.url;
+    logger.info({ dataDir: path.join(env.dataDir, 'pglite'), url }, 'embedded PostgreSQL (PGlite) started');
+  }
+
+  const { applied } = await migrate(url);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+  const db = await openDatabase({ url, kind });
+  cleanups.unshift(() => db.close());
+
+  const receiver = await startDemoReceiver(env.demoReceiverPort);
+  cleanups.unshift(() => receiver.close());
+  const { seeded } = await seedDemo(db.prisma, { receiverUrl: receiver.url });
+  if (seeded) logger.info('demo estate seeded: tenants acme and globex with a published "Invoice sync" workflow');
+
+  const worker = new Worker({
+    pool: db.pool,
+    databaseUrl: url,
+    executors: createCoreExecutors(),
+    logger,
+    workerId: env.workerId,
+    concurrency: env.concurrency,
+    leaseMs: env.leaseMs,
+    pollMs: env.pollMs,
+  });
+  await worker.start();
+  cleanups.unshift(() => worker.stop());
+
+  const web = startWeb({ url, kind, port: env.port });
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    web.kill('SIGTERM');
+    for (const cleanup of cleanups) await cleanup().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'cleanup failed'));
+    process.exit(code);
+  };
+  web.on('exit', (code) => {
+    if (!stopping) {
+      logger.error({ code }, 'web server exited');
+      void shutdown(1);
+    }
+  });
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const base = `http://localhost:${env.port}`;
+  logger.info({ url: base, database: kind }, 'Switchyard is starting');
+  process.stdout.write(
+    `\n  Switchyard: ${base}  (database: ${kind})\n` +
+      `  Try the demo:  curl -s -X POST ${base}/api/hooks/acme/invoices -H 'content-type: application/json' \\\n` +
+      `    -d '{"number":"INV-2026-0042","currency":"EUR","customer":{"name":"Initech"},"lines":[{"sku":"A-1","quantity":2,"unitPrice":50}]}'\n\n`,
+  );
+}
+
+function startWeb(opts: { url: string; kind: string; port: number }): ChildProcess {
+  const webDir = path.join(repoRoot, 'apps/web');
+  if (!dev && !existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
+    throw new ConfigError('The web app is not built: run `pnpm start` (which builds it) or `pnpm --filter @switchyard/web build`.');
+  }
+  const require = createRequire(path.join(webDir, 'package.json'));
+  const nextBin = require.resolve('next/dist/bin/next');
+  return spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', String(opts.port), '-H', '127.0.0.1'], {
+    cwd: webDir,
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: opts.url, SWITCHYARD_DATABASE_KIND: opts.kind, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`Switchyard could not start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,160 @@
+import type pg from 'pg';
+import { executeRun, type Clock, type ClaimedRun, type ExecutorRegistry, type Logger } from '@switchyard/engine';
+import { PgRunStore, claimRuns, listenForRuns, releaseRun, renewLeases } from '@switchyard/db';
+
+export interface WorkerOptions {
+  pool: pg.Pool;
+  /** Connection string for the LISTEN client (a dedicated connection outside the pool). */
+  databaseUrl: string;
+  executors: ExecutorRegistry;
+  logger: Logger;
+  workerId: string;
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  clock?: Clock;
+}
+
+interface ActiveRun {
+  run: ClaimedRun;
+  drain: AbortController;
+  done: Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/**
+ * Claims runs from Postgres with leases and interprets them. Stateless: any number of workers share
+ * the queue through `FOR UPDATE SKIP LOCKED`; a crashed worker's runs are re-claimed when its leases
+ * expire, and the fencing token makes its late commits harmless.
+ */
+export class Worker {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly store: PgRunStore;
+  private readonly clock: Clock;
+  private stopping = false;
+  private wakeLoop: (() => void) | null = null;
+  private loopDone: Promise<void> | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private listener: { close(): Promise<void> } | null = null;
+
+  constructor(private readonly opts: WorkerOptions) {
+    this.store = new PgRunStore(opts.pool);
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  async start(): Promise<void> {
+    try {
+      // New runs wake the loop at once; polling remains the safety net (and serves due timers).
+      this.listener = await listenForRuns(this.opts.databaseUrl, () => this.wake());
+    } catch (err) {
+      this.opts.logger.warn({ err: errorMessage(err) }, 'LISTEN unavailable; falling back to polling');
+    }
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(250, Math.floor(this.opts.leaseMs / 3)));
+    this.loopDone = this.loop();
+    this.opts.logger.info({ workerId: this.opts.workerId, concurrency: this.opts.concurrency }, 'worker started');
+  }
+
+  /** Stops claiming, lets running runs finish their current step, releases the rest, then returns. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.wake();
+    await this.loopDone;
+    for (const entry of this.active.values()) entry.drain.abort(new Error('worker draining'));
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    await this.listener?.close().catch(() => undefined);
+    this.opts.logger.info({ workerId: this.opts.workerId }, 'worker stopped');
+  }
+
+  private wake(): void {
+    const wake = this.wakeLoop;
+    this.wakeLoop = null;
+    wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      const free = this.opts.concurrency - this.active.size;
+      let claimed: ClaimedRun[] = [];
+      if (free > 0) {
+        try {
+          claimed = await claimRuns(this.opts.pool, { workerId: this.opts.workerId, limit: free, leaseMs: this.opts.leaseMs });
+          failures = 0;
+        } catch (err) {
+          failures += 1;
+          this.opts.logger.error({ err: errorMessage(err), failures }, 'claiming runs failed; retrying');
+        }
+        for (const run of claimed) this.launch(run);
+      }
+      // A full batch means there is probably more work queued: claim again without waiting.
+      if (claimed.length > 0 && claimed.length === free) continue;
+      const waitMs = failures > 0 ? Math.min(this.opts.pollMs * 2 ** failures, 10_000) : this.opts.pollMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.wakeLoop = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private launch(run: ClaimedRun): void {
+    const drain = new AbortController();
+    const logger = this.opts.logger.child({ tenantId: run.tenantId, runId: run.id, correlationId: run.correlationId });
+    const done = executeRun({ run, store: this.store, executors: this.opts.executors, clock: this.clock, logger, signal: drain.signal })
+      .then(async (outcome) => {
+        if (outcome.kind === 'aborted') await releaseRun(this.opts.pool, run.id, run.leaseToken);
+        logger.debug({ outcome }, 'run slice ended');
+      })
+      .catch((err: unknown) => {
+        // The lease will expire and another worker (or this one) resumes from the last commit.
+        logger.error({ err: errorMessage(err) }, 'run interrupted by an infrastructure error');
+      })
+      .finally(() => {
+        this.active.delete(run.id);
+        this.wake();
+      });
+    this.active.set(run.id, { run, drain, done });
+  }
+
+  private async renew(): Promise<void> {
+    if (this.active.size === 0) return;
+    const ids = [...this.active.keys()];
+    try {
+      const held = new Set(await renewLeases(this.opts.pool, this.opts.workerId, ids, this.opts.leaseMs));
+      for (const id of ids) {
+        // Lost lease: stop between steps; fencing already rejects anything this worker would write.
+        if (!held.has(id)) this.active.get(id)?.drain.abort(new Error('lease lost'));
+      }
+    } catch (err) {
+      this.opts.logger.warn({ err: errorMessage(err) }, 'lease renewal failed');
+    }
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
