@@ -123,15 +123,16 @@ export class Worker {
 
   private launch(run: ClaimedRun): void {
     const drain = new AbortController();
-    const logger = this.opts.logger.child({ tenantId: run.tenantId, runId: run.id, correlationId: run.correlationId });
+    // The engine binds tenant, run and correlation ids to its own log lines.
+    const logger = this.opts.logger;
     const done = executeRun({ run, store: this.store, executors: this.opts.executors, clock: this.clock, logger, signal: drain.signal })
       .then(async (outcome) => {
         if (outcome.kind === 'aborted') await releaseRun(this.opts.pool, run.id, run.leaseToken);
-        logger.debug({ outcome }, 'run slice ended');
+        logger.debug({ runId: run.id, outcome }, "run slice ended");
       })
       .catch((err: unknown) => {
         // The lease will expire and another worker (or this one) resumes from the last commit.
-        logger.error({ err: errorMessage(err) }, 'run interrupted by an infrastructure error');
+        logger.error({ runId: run.id, err: errorMessage(err) }, "run interrupted by an infrastructure error");
       })
       .finally(() => {
         this.active.delete(run.id);

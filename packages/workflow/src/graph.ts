@@ -6,6 +6,10 @@ import { z } from 'zod';
  */
 export const CURRENT_SCHEMA_VERSION = 1 as const;
 
+/** Size limits of one graph; checked before anything else so that hostile input stays cheap to reject. */
+export const MAX_NODES = 5000;
+export const MAX_EDGES = 10_000;
+
 export const IdSchema = z
   .string()
   .min(1, 'must not be empty')
@@ -29,6 +33,7 @@ export const NodePolicySchema = z.object({
 export type NodePolicy = z.infer<typeof NodePolicySchema>;
 
 export const PositionSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
+export type Position = z.infer<typeof PositionSchema>;
 
 export const GraphNodeSchema = z.object({
   id: IdSchema,
@@ -54,11 +59,12 @@ export const GraphSettingsSchema = z
     description: z.string().max(2000).optional(),
   })
   .default({});
+export type GraphSettings = z.infer<typeof GraphSettingsSchema>;
 
 export const GraphSchema = z.object({
   schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
-  nodes: z.array(GraphNodeSchema).max(5000),
-  edges: z.array(GraphEdgeSchema).max(10000),
+  nodes: z.array(GraphNodeSchema).max(MAX_NODES),
+  edges: z.array(GraphEdgeSchema).max(MAX_EDGES),
   settings: GraphSettingsSchema,
 });
 export type Graph = z.infer<typeof GraphSchema>;

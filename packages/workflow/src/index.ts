@@ -1,2 +1,14 @@
 export * from './graph';
 export * from './kinds';
+export * from './issues';
+export * from './validate';
+export * from './migrations';
+export * from './correlation';
+export * from './operation-schema';
+export * from './operations';
+export * from './can-connect';
+export * from './paste';
+export * from './ids';
+export * from './config-schema';
+export * from './topology';
+export { formatPath, parseWithPhrases, phraseErrorMap } from './zod-issues';

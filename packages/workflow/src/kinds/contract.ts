@@ -24,8 +24,13 @@ export interface NodeKindDefinition<Config = unknown> {
 
 export type NodeKindRegistry = ReadonlyMap<string, NodeKindDefinition<unknown>>;
 
-export function defineNodeKind<Config>(def: NodeKindDefinition<Config>): NodeKindDefinition<Config> {
-  return def;
+/**
+ * Declares a node kind. The kind name stays a literal type (`Config` is given explicitly, `Kind`
+ * is inferred through the curried call) so that executor registries keyed by `CoreNodeKind` are
+ * checked for exhaustiveness by the compiler.
+ */
+export function defineNodeKind<Config>() {
+  return <const Kind extends string>(def: NodeKindDefinition<Config> & { kind: Kind }): NodeKindDefinition<Config> & { kind: Kind } => def;
 }
 
 export function outputPortsOf<Config>(def: NodeKindDefinition<Config>, config: Config): readonly string[] {

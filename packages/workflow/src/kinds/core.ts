@@ -4,54 +4,88 @@ import { defineNodeKind, type NodeKindDefinition } from './contract';
 const headerName = z.string().min(1).max(200).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name');
 
 export const ManualTriggerConfigSchema = z.object({
-  /** Example payload shown in the designer and used for test runs. */
-  samplePayload: z.unknown().optional(),
+  samplePayload: z
+    .unknown()
+    .optional()
+    .meta({ title: 'Sample payload', description: 'Example payload shown in the designer and used for test runs.' }),
 });
 
 export const WebhookTriggerConfigSchema = z.object({
-  /** Path segment after /api/hooks/{tenantSlug}/. */
   path: z
     .string()
     .min(1, 'must not be empty')
     .max(100)
-    .regex(/^[a-z0-9][a-z0-9-_/]*$/, 'may contain only lower-case letters, digits, "-", "_" and "/"'),
-  /** When true the webhook answers with the respond node's output instead of 202. */
-  synchronous: z.boolean().default(false),
-  /** JSONata/JSON path into the body used as the run's idempotency key (e.g. `invoice.number`). */
-  idempotencyKeyPath: z.string().max(200).optional(),
-  /** How long a synchronous caller waits for the respond node before getting 202. */
-  responseTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+    .regex(/^[a-z0-9][a-z0-9-_/]*$/, 'may contain only lower-case letters, digits, "-", "_" and "/"')
+    .meta({ title: 'Path', description: 'Path segment after /api/hooks/{tenant}/.' }),
+  synchronous: z
+    .boolean()
+    .default(false)
+    .meta({ title: 'Synchronous', description: "Answer with the respond node's output instead of 202." }),
+  idempotencyKeyPath: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ title: 'Idempotency key path', description: "Path into the body used as the run's idempotency key, e.g. invoice.number." }),
+  responseTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(10_000)
+    .meta({ title: 'Response timeout (ms)', description: 'How long a synchronous caller waits for the respond node before getting 202.' }),
 });
 
 export const HttpRequestConfigSchema = z.object({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-  url: z.string().min(1, 'must not be empty').max(2000),
-  headers: z.record(headerName, z.string().max(4000)).default({}),
-  /** JSONata expression over the node input; omitted = send the input as JSON. */
-  body: z.string().max(20_000).optional(),
-  /** HTTP statuses treated as success; others are errors (5xx/408/429 retryable, other 4xx permanent). */
-  successStatuses: z.array(z.number().int().min(100).max(599)).optional(),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST').meta({ title: 'Method' }),
+  url: z.string().min(1, 'must not be empty').max(2000).meta({ title: 'URL' }),
+  headers: z.record(headerName, z.string().max(4000)).default({}).meta({ title: 'Headers' }),
+  body: z
+    .string()
+    .max(20_000)
+    .optional()
+    .meta({ title: 'Body', description: 'JSONata expression over the node input; empty sends the input as JSON.' }),
+  successStatuses: z
+    .array(z.number().int().min(100).max(599))
+    .optional()
+    .meta({
+      title: 'Success statuses',
+      description: 'HTTP statuses treated as success; others are errors (5xx, 408 and 429 are retried).',
+    }),
 });
 
 export const TransformConfigSchema = z.object({
-  /** JSONata expression; `$` is the node input and `$trigger` the run's trigger payload. */
-  expression: z.string().min(1, 'must not be empty').max(50_000),
+  expression: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(50_000)
+    .meta({ title: 'Expression', description: "JSONata; `$` is the node input and `$trigger` the run's trigger payload." }),
 });
 
 export const ConditionConfigSchema = z.object({
-  /** JSONata expression; truthy result leaves by `true`, otherwise by `false`. */
-  expression: z.string().min(1, 'must not be empty').max(10_000),
+  expression: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(10_000)
+    .meta({ title: 'Expression', description: 'JSONata; a truthy result leaves by `true`, otherwise by `false`.' }),
 });
 
 export const RespondConfigSchema = z.object({
-  status: z.number().int().min(100).max(599).default(200),
-  /** JSONata expression for the response body; omitted = the node input. */
-  body: z.string().max(20_000).optional(),
-  headers: z.record(headerName, z.string().max(4000)).default({}),
+  status: z.number().int().min(100).max(599).default(200).meta({ title: 'Status' }),
+  body: z
+    .string()
+    .max(20_000)
+    .optional()
+    .meta({ title: 'Body', description: 'JSONata expression for the response body; empty responds with the node input.' }),
+  headers: z.record(headerName, z.string().max(4000)).default({}).meta({ title: 'Headers' }),
 });
 
 export const DelayConfigSchema = z.object({
-  durationMs: z.number().int().min(0).max(30 * 86_400_000),
+  durationMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400_000)
+    .meta({ title: 'Duration (ms)', description: 'How long to wait; at most 30 days.' }),
 });
 
 export type ManualTriggerConfig = z.infer<typeof ManualTriggerConfigSchema>;
@@ -62,7 +96,7 @@ export type ConditionConfig = z.infer<typeof ConditionConfigSchema>;
 export type RespondConfig = z.infer<typeof RespondConfigSchema>;
 export type DelayConfig = z.infer<typeof DelayConfigSchema>;
 
-export const manualTrigger = defineNodeKind<ManualTriggerConfig>({
+export const manualTrigger = defineNodeKind<ManualTriggerConfig>()({
   kind: 'trigger.manual',
   version: 1,
   category: 'trigger',
@@ -75,7 +109,7 @@ export const manualTrigger = defineNodeKind<ManualTriggerConfig>({
   outputs: ['out'],
 });
 
-export const webhookTrigger = defineNodeKind<WebhookTriggerConfig>({
+export const webhookTrigger = defineNodeKind<WebhookTriggerConfig>()({
   kind: 'trigger.webhook',
   version: 1,
   category: 'trigger',
@@ -88,7 +122,7 @@ export const webhookTrigger = defineNodeKind<WebhookTriggerConfig>({
   outputs: ['out'],
 });
 
-export const httpRequest = defineNodeKind<HttpRequestConfig>({
+export const httpRequest = defineNodeKind<HttpRequestConfig>()({
   kind: 'http.request',
   version: 1,
   category: 'action',
@@ -101,7 +135,7 @@ export const httpRequest = defineNodeKind<HttpRequestConfig>({
   outputs: ['out', 'error'],
 });
 
-export const transform = defineNodeKind<TransformConfig>({
+export const transform = defineNodeKind<TransformConfig>()({
   kind: 'transform',
   version: 1,
   category: 'data',
@@ -114,7 +148,7 @@ export const transform = defineNodeKind<TransformConfig>({
   outputs: ['out', 'error'],
 });
 
-export const condition = defineNodeKind<ConditionConfig>({
+export const condition = defineNodeKind<ConditionConfig>()({
   kind: 'condition',
   version: 1,
   category: 'logic',
@@ -127,7 +161,7 @@ export const condition = defineNodeKind<ConditionConfig>({
   outputs: ['true', 'false', 'error'],
 });
 
-export const respond = defineNodeKind<RespondConfig>({
+export const respond = defineNodeKind<RespondConfig>()({
   kind: 'respond',
   version: 1,
   category: 'logic',
@@ -140,7 +174,7 @@ export const respond = defineNodeKind<RespondConfig>({
   outputs: ['out', 'error'],
 });
 
-export const delay = defineNodeKind<DelayConfig>({
+export const delay = defineNodeKind<DelayConfig>()({
   kind: 'delay',
   version: 1,
   category: 'logic',

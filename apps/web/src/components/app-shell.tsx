@@ -1,0 +1,91 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { useTenant } from '@/lib/tenant';
+import styles from './app-shell.module.css';
+
+const NAV = [
+  { href: '/workflows', label: 'Workflows', testId: 'nav-workflows' },
+  { href: '/runs', label: 'Runs', testId: 'nav-runs' },
+] as const;
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const pathname = usePathname();
+  const tenant = useTenant();
+
+  return (
+    <div className={styles.shell}>
+      <nav className={styles.nav} aria-label="Main">
+        <div className={styles.brand}>
+          <span className={styles.logo} aria-hidden>
+            ⇄
+          </span>
+          Switchyard
+        </div>
+        <label className={styles.tenant}>
+          <span className={styles.tenantLabel}>Tenant</span>
+          <select
+            className="select"
+            data-testid="tenant-switcher"
+            value={tenant.slug ?? ''}
+            disabled={tenant.tenants.length === 0}
+            onChange={(e) => tenant.select(e.target.value)}
+          >
+            {tenant.tenants.length === 0 && <option value="">{tenant.status === 'loading' ? 'Loading…' : 'No tenants'}</option>}
+            {tenant.tenants.map((t) => (
+              <option key={t.id} value={t.slug}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ul className={styles.links}>
+          {NAV.map((item) => {
+            const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+            return (
+              <li key={item.href}>
+                <Link
+                  href={item.href}
+                  className={active ? `${styles.link} ${styles.active}` : styles.link}
+                  aria-current={active ? 'page' : undefined}
+                  data-testid={item.testId}
+                >
+                  {item.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main className={styles.main}>
+        <TenantGate>{children}</TenantGate>
+      </main>
+    </div>
+  );
+}
+
+/** Tenant-scoped pages render only once a tenant is selected, and remount when it changes. */
+function TenantGate({ children }: { children: ReactNode }) {
+  const tenant = useTenant();
+  if (tenant.status === 'loading') return <div className="empty">Loading…</div>;
+  if (tenant.status === 'error')
+    return (
+      <div className="page">
+        <div className="banner banner-error">Could not load tenants: {tenant.error}</div>
+      </div>
+    );
+  if (tenant.status === 'empty')
+    return (
+      <div className="page">
+        <div className="banner banner-info">
+          There are no tenants yet. Start the product with <code>pnpm start</code> to seed the demo, or insert a tenant row.
+        </div>
+      </div>
+    );
+  return (
+    <div key={tenant.slug} className={styles.content}>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,229 @@
+'use client';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+  type OnConnectEnd,
+} from '@xyflow/react';
+import { canConnect, newId, type Graph, type GraphOperation } from '@switchyard/workflow';
+import { useCallback, useMemo, useState, type Dispatch as SetState, type SetStateAction } from 'react';
+import { useToast } from '@/components/toast';
+import { toFlowEdges, toFlowNodes, type IssueIndex } from './flow-mapping';
+import { kindsByName, registry } from './kinds';
+import type { DesignerNode } from './node-types';
+import { nodeTypes } from './node-types';
+import type { Dispatch } from './use-graph-history';
+import { PALETTE_MIME } from './palette';
+import styles from './designer.module.css';
+
+export interface Selection {
+  nodes: ReadonlySet<string>;
+  edges: ReadonlySet<string>;
+}
+
+interface CanvasProps {
+  graph: Graph;
+  getGraph: () => Graph;
+  issues: IssueIndex;
+  selection: Selection;
+  setSelection: SetState<SetStateAction<Selection>>;
+  dispatch: Dispatch;
+  onAddNode: (kind: string, position: { x: number; y: number }) => void;
+}
+
+const MINIMAP_COLORS: Record<string, string> = {
+  trigger: '#2b8a3e',
+  logic: '#b35c00',
+  data: '#7048e8',
+  action: '#1971c2',
+  system: '#5b6678',
+  unknown: '#8a94a6',
+};
+
+export function Canvas({ graph, getGraph, issues, selection, setSelection, dispatch, onAddNode }: CanvasProps) {
+  const toast = useToast();
+  const { screenToFlowPosition } = useReactFlow();
+  const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
+  const [dragging, setDragging] = useState<ReadonlyMap<string, { x: number; y: number }>>(new Map());
+
+  const view = useMemo(() => ({ selectedNodes: selection.nodes, selectedEdges: selection.edges, measured, dragging }), [selection, measured, dragging]);
+  const nodes = useMemo(() => toFlowNodes(graph, issues, view), [graph, issues, view]);
+  const edges = useMemo(() => toFlowEdges(graph, issues, view), [graph, issues, view]);
+
+  const run = useCallback(
+    (ops: GraphOperation[], opts?: { coalesceKey?: string }) => {
+      const error = dispatch(ops, opts);
+      if (error) toast(error, 'error');
+    },
+    [dispatch, toast],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<DesignerNode>[]) => {
+      const selectChanges = new Map<string, boolean>();
+      const sizes: [string, { width: number; height: number }][] = [];
+      const moving: [string, { x: number; y: number }][] = [];
+      const moved: { nodeId: string; position: { x: number; y: number } }[] = [];
+      const current = getGraph();
+      for (const change of changes) {
+        if (change.type === 'select') selectChanges.set(change.id, change.selected);
+        else if (change.type === 'dimensions' && change.dimensions) sizes.push([change.id, change.dimensions]);
+        else if (change.type === 'position' && change.position) {
+          if (change.dragging) moving.push([change.id, change.position]);
+          else {
+            // Drag end and arrow-key moves: one operation (one undo step) for all nodes that moved.
+            const before = current.nodes.find((n) => n.id === change.id)?.position;
+            if (before && (before.x !== change.position.x || before.y !== change.position.y)) moved.push({ nodeId: change.id, position: change.position });
+          }
+        }
+        // 'remove' is handled by onDelete, as one batch together with the removed edges.
+      }
+      if (selectChanges.size > 0) setSelection((s) => ({ ...s, nodes: applySelect(s.nodes, selectChanges) }));
+      if (sizes.length > 0) setMeasured((m) => new Map([...m, ...sizes]));
+      if (moving.length > 0) setDragging((d) => new Map([...d, ...moving]));
+      if (moved.length > 0) run([{ type: 'moveNodes', moves: moved }], { coalesceKey: `move:${moved.map((m) => m.nodeId).join(',')}` });
+      const settled = changes.filter((c) => c.type === 'position' && !c.dragging).map((c) => (c as { id: string }).id);
+      if (settled.length > 0) setDragging((d) => new Map([...d].filter(([id]) => !settled.includes(id))));
+    },
+    [getGraph, run, setSelection],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const selectChanges = new Map<string, boolean>();
+      for (const change of changes) if (change.type === 'select') selectChanges.set(change.id, change.selected);
+      if (selectChanges.size > 0) setSelection((s) => ({ ...s, edges: applySelect(s.edges, selectChanges) }));
+    },
+    [setSelection],
+  );
+
+  const isValidConnection = useCallback<IsValidConnection>(
+    (c) => c.targetHandle === 'in' && canConnect(getGraph(), registry, { source: c.source, sourcePort: c.sourceHandle ?? 'out', target: c.target }).ok,
+    [getGraph],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const current = getGraph();
+      const request = { source: c.source, sourcePort: c.sourceHandle ?? 'out', target: c.target };
+      const verdict = canConnect(current, registry, request);
+      if (!verdict.ok) {
+        toast(verdict.reason, 'error');
+        return;
+      }
+      const taken = new Set(current.edges.map((e) => e.id));
+      run([{ type: 'addEdge', edge: { id: newId('edge', (id) => taken.has(id)), ...request } }]);
+    },
+    [getGraph, run, toast],
+  );
+
+  // React Flow only reports that a dropped connection was invalid; say why, in canConnect's words.
+  const onConnectEnd = useCallback<OnConnectEnd>(
+    (_event, state: FinalConnectionState) => {
+      if (state.isValid || !state.fromNode || !state.toNode || !state.fromHandle) return;
+      const reason = refusalReason(getGraph(), state);
+      if (reason) toast(reason, 'error');
+    },
+    [getGraph, toast],
+  );
+
+  const onDelete = useCallback(
+    ({ nodes: removedNodes, edges: removedEdges }: { nodes: DesignerNode[]; edges: Edge[] }) => {
+      const nodeIds = removedNodes.map((n) => n.id);
+      const gone = new Set(nodeIds);
+      // Edges attached to removed nodes go with them (removeNodes takes them, and its inverse restores them).
+      const edgeIds = removedEdges.filter((e) => !gone.has(e.source) && !gone.has(e.target)).map((e) => e.id);
+      const ops: GraphOperation[] = [];
+      if (edgeIds.length > 0) ops.push({ type: 'removeEdges', edgeIds });
+      if (nodeIds.length > 0) ops.push({ type: 'removeNodes', nodeIds });
+      if (ops.length > 0) run(ops);
+      setSelection({ nodes: new Set(), edges: new Set() });
+    },
+    [run, setSelection],
+  );
+
+  const onDragOver = useCallback((event: React.DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: React.DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_MIME);
+      if (!kind || !kindsByName.has(kind)) return;
+      event.preventDefault();
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // Drop point = the card's top-left area, not its corner, so the node lands under the cursor.
+      onAddNode(kind, { x: at.x - 100, y: at.y - 20 });
+    },
+    [onAddNode, screenToFlowPosition],
+  );
+
+  return (
+    <div className={styles.canvas} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<DesignerNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDelete={onDelete}
+        deleteKeyCode={['Backspace', 'Delete']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        snapToGrid
+        snapGrid={[8, 8]}
+        fitView
+        fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
+        minZoom={0.2}
+        maxZoom={2}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#cdd3dd" />
+        <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLORS[n.type ?? 'unknown'] ?? '#8a94a6'} ariaLabel="Minimap" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      {graph.nodes.length === 0 && (
+        <div className={styles.canvasEmpty}>Drag a node kind from the palette, or click one to add it. Start with a trigger.</div>
+      )}
+    </div>
+  );
+}
+
+function applySelect(current: ReadonlySet<string>, changes: ReadonlyMap<string, boolean>): ReadonlySet<string> {
+  const next = new Set(current);
+  for (const [id, selected] of changes) {
+    if (selected) next.add(id);
+    else next.delete(id);
+  }
+  return next;
+}
+
+function refusalReason(graph: Graph, state: FinalConnectionState): string | null {
+  const from = state.fromHandle;
+  const to = state.toHandle;
+  if (!from || !state.fromNode || !state.toNode) return null;
+  if (to && to.type === from.type) {
+    return from.type === 'source'
+      ? 'Connect an output port (right side) to the input of another node (left side)'
+      : 'Connect a node input (left side) to an output port (right side)';
+  }
+  const request =
+    from.type === 'source'
+      ? { source: state.fromNode.id, sourcePort: from.id ?? 'out', target: state.toNode.id }
+      : { source: state.toNode.id, sourcePort: to?.id ?? 'out', target: state.fromNode.id };
+  const verdict = canConnect(graph, registry, request);
+  return verdict.ok ? null : verdict.reason;
+}

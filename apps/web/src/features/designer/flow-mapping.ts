@@ -1,0 +1,101 @@
+import type { Edge } from '@xyflow/react';
+import type { Graph, GraphIssue, GraphNode } from '@switchyard/workflow';
+import { kindsByName, portsOf } from './kinds';
+import type { DesignerCategory, DesignerNode } from './node-types';
+
+/**
+ * Graph JSON → React Flow elements. The graph (edited only through operations) is the source of
+ * truth; React Flow gets a projection of it plus view state (selection, measured sizes, positions
+ * of nodes being dragged). Pure, so the projection is unit-tested.
+ */
+export interface ViewState {
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  measured: ReadonlyMap<string, { width: number; height: number }>;
+  dragging: ReadonlyMap<string, { x: number; y: number }>;
+}
+
+export interface IssueIndex {
+  byNode: Map<string, GraphIssue[]>;
+  byEdge: Map<string, GraphIssue[]>;
+  /** Messages per node per top-level config key, for the side panel's fields. */
+  fieldsByNode: Map<string, Record<string, string[]>>;
+  /** Issues about the graph as a whole (no trigger, too many issues). */
+  general: GraphIssue[];
+}
+
+const CONFIG_PATH = /^nodes\[(\d+)\]\.config(?:\.([A-Za-z_$][\w$]*)|\[("(?:[^"\\]|\\.)*")\])?/;
+
+export function indexIssues(graph: Graph, issues: readonly GraphIssue[]): IssueIndex {
+  const index: IssueIndex = { byNode: new Map(), byEdge: new Map(), fieldsByNode: new Map(), general: [] };
+  for (const issue of issues) {
+    const match = CONFIG_PATH.exec(issue.path);
+    const nodeId = issue.nodeId ?? (match ? graph.nodes[Number(match[1])]?.id : undefined);
+    if (nodeId) push(index.byNode, nodeId, issue);
+    if (issue.edgeId) push(index.byEdge, issue.edgeId, issue);
+    if (!nodeId && !issue.edgeId) index.general.push(issue);
+    if (match && nodeId) {
+      const key = match[2] ?? (match[3] ? (JSON.parse(match[3]) as string) : '');
+      const fields = index.fieldsByNode.get(nodeId) ?? {};
+      (fields[key] ??= []).push(issue.message);
+      index.fieldsByNode.set(nodeId, fields);
+    }
+  }
+  return index;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function displayLabel(node: GraphNode): string {
+  const label = node.label?.trim();
+  return label ? label : (kindsByName.get(node.kind)?.displayName ?? node.kind);
+}
+
+export function toFlowNodes(graph: Graph, issues: IssueIndex, view: ViewState): DesignerNode[] {
+  return graph.nodes.map((node) => {
+    const kind = kindsByName.get(node.kind);
+    const category: DesignerCategory = kind?.category ?? 'unknown';
+    const measured = view.measured.get(node.id);
+    const flowNode: DesignerNode = {
+      id: node.id,
+      type: category,
+      position: view.dragging.get(node.id) ?? node.position,
+      selected: view.selectedNodes.has(node.id),
+      data: {
+        label: displayLabel(node),
+        kind: node.kind,
+        kindName: kind?.displayName ?? `Unknown kind: ${node.kind}`,
+        icon: kind?.icon ?? '',
+        isTrigger: kind?.isTrigger ?? false,
+        ports: portsOf(node, graph.edges),
+        issues: (issues.byNode.get(node.id) ?? []).map((i) => i.message),
+      },
+    };
+    // React Flow only keeps a node's size on the node object itself: without it every update would re-measure.
+    if (measured) flowNode.measured = measured;
+    return flowNode;
+  });
+}
+
+export function toFlowEdges(graph: Graph, issues: IssueIndex, view: ViewState): Edge[] {
+  return graph.edges.map((edge) => {
+    const invalid = issues.byEdge.has(edge.id);
+    const port = edge.sourcePort;
+    const flowEdge: Edge = {
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      sourceHandle: port,
+      targetHandle: 'in',
+      selected: view.selectedEdges.has(edge.id),
+      className: ['edge', `edge-port-${port.replace(/[^a-z0-9_-]/gi, '')}`, invalid ? 'edge-invalid' : ''].filter(Boolean).join(' '),
+      ariaLabel: `Connection from ${edge.source} (${port}) to ${edge.target}`,
+    };
+    if (port !== 'out') flowEdge.label = port;
+    return flowEdge;
+  });
+}

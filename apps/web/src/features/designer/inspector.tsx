@@ -1,0 +1,113 @@
+'use client';
+import type { GraphEdge, GraphIssue, GraphNode } from '@switchyard/workflow';
+import { ConfigForm } from '@/features/config-form/config-form';
+import type { JsonSchema } from '@/features/config-form/schema-fields';
+import { kindsByName } from './kinds';
+import { iconFor } from './node-types';
+import type { Dispatch } from './use-graph-history';
+import styles from './designer.module.css';
+
+interface NodeInspectorProps {
+  node: GraphNode;
+  issues: readonly GraphIssue[];
+  fieldErrors: Record<string, string[]>;
+  dispatch: Dispatch;
+  onDelete: () => void;
+}
+
+/** The selected node's label and config; every change is an operation (so it can be undone). */
+export function NodeInspector({ node, issues, fieldErrors, dispatch, onDelete }: NodeInspectorProps) {
+  const kind = kindsByName.get(node.kind);
+  // Issues that no field shows (unreachable, no incoming edge, config as a whole) are listed on top.
+  const fieldKeys = new Set(Object.keys(fieldErrors).filter((k) => k !== ''));
+  const general = issues.filter((i) => !fieldKeys.has(configKeyOf(i.path) ?? '\u0000'));
+
+  const setConfig = (key: string, value: unknown) => {
+    const config = { ...node.config };
+    if (value === undefined) delete config[key];
+    else config[key] = value;
+    dispatch([{ type: 'updateNodeConfig', nodeId: node.id, config }], { coalesceKey: `config:${node.id}:${key}` });
+  };
+
+  return (
+    <div className={styles.inspector} data-testid="panel" data-node-id={node.id}>
+      <div className={styles.inspectorHead}>
+        <span className={styles.inspectorIcon} aria-hidden>
+          {iconFor(kind?.icon ?? '')}
+        </span>
+        <div>
+          <div className={styles.inspectorKind}>{kind?.displayName ?? `Unknown kind ${node.kind}`}</div>
+          <div className="faint mono">{node.id}</div>
+        </div>
+      </div>
+      {kind && <p className={`muted ${styles.inspectorDesc}`}>{kind.description}</p>}
+
+      {general.length > 0 && (
+        <ul className={styles.issueList} data-testid="panel-issues">
+          {general.map((issue, i) => (
+            <li key={i}>{issue.message}</li>
+          ))}
+        </ul>
+      )}
+
+      <div>
+        <label className="label" htmlFor="node-label">
+          Label
+        </label>
+        <input
+          id="node-label"
+          className="input"
+          data-testid="panel-label"
+          maxLength={200}
+          value={node.label ?? ''}
+          placeholder={kind?.displayName ?? node.kind}
+          onChange={(e) =>
+            dispatch([{ type: 'updateNodeLabel', nodeId: node.id, ...(e.target.value === '' ? {} : { label: e.target.value }) }], {
+              coalesceKey: `label:${node.id}`,
+            })
+          }
+        />
+      </div>
+
+      {kind ? (
+        <ConfigForm schema={kind.jsonSchema as JsonSchema} value={node.config} errors={fieldErrors} onChange={setConfig} />
+      ) : (
+        <p className="banner banner-warning">This kind is not installed here, so its settings cannot be edited. Remove the node or install the connector.</p>
+      )}
+
+      <div className={styles.inspectorFooter}>
+        <button type="button" className="btn btn-danger btn-sm" data-testid="panel-delete" onClick={onDelete}>
+          Delete node
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function EdgeInspector({ edge, labelOf, issues, onDelete }: { edge: GraphEdge; labelOf: (id: string) => string; issues: readonly GraphIssue[]; onDelete: () => void }) {
+  return (
+    <div className={styles.inspector} data-testid="edge-panel" data-edge-id={edge.id}>
+      <h3>Connection</h3>
+      <p>
+        <strong>{labelOf(edge.source)}</strong> <span className="mono faint">({edge.sourcePort})</span> → <strong>{labelOf(edge.target)}</strong>
+      </p>
+      {issues.length > 0 && (
+        <ul className={styles.issueList}>
+          {issues.map((issue, i) => (
+            <li key={i}>{issue.message}</li>
+          ))}
+        </ul>
+      )}
+      <div className={styles.inspectorFooter}>
+        <button type="button" className="btn btn-danger btn-sm" data-testid="edge-delete" onClick={onDelete}>
+          Delete connection
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function configKeyOf(path: string): string | null {
+  const m = /\.config\.([A-Za-z_$][\w$]*)/.exec(path) ?? /\.config\["((?:[^"\\]|\\.)*)"\]/.exec(path);
+  return m?.[1] ?? null;
+}

@@ -1,0 +1,119 @@
+'use client';
+import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { memo } from 'react';
+import styles from './node-card.module.css';
+
+export type DesignerCategory = 'trigger' | 'logic' | 'data' | 'action' | 'system' | 'unknown';
+
+export interface DesignerNodeData extends Record<string, unknown> {
+  label: string;
+  kind: string;
+  kindName: string;
+  icon: string;
+  isTrigger: boolean;
+  ports: readonly string[];
+  issues: readonly string[];
+}
+
+export type DesignerNode = Node<DesignerNodeData, DesignerCategory>;
+
+/** Text glyphs rather than an icon font or emoji: they render the same on every machine. */
+const ICONS: Record<string, string> = {
+  play: '▶',
+  webhook: '⚡',
+  globe: '⇆',
+  shuffle: '⤨',
+  split: '⑂',
+  reply: '↩',
+  clock: '◷',
+};
+
+const PORT_CLASS: Record<string, string | undefined> = {
+  error: styles.portError,
+  true: styles.portTrue,
+  false: styles.portFalse,
+};
+
+function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { category: DesignerCategory }) {
+  const issueCount = data.issues.length;
+  return (
+    <div
+      className={`${styles.card} ${styles[category]} ${selected ? styles.selected : ''} ${issueCount > 0 ? styles.invalid : ''}`}
+      data-testid={`node-${id}`}
+      data-kind={data.kind}
+      data-node-id={id}
+    >
+      {!data.isTrigger && (
+        <Handle type="target" position={Position.Left} id="in" className={styles.handle} data-testid={`handle-${id}-in`} />
+      )}
+      <div className={styles.header}>
+        <span className={styles.icon} aria-hidden>
+          {ICONS[data.icon] ?? '•'}
+        </span>
+        <div className={styles.titles}>
+          <div className={styles.label} title={data.label}>
+            {data.label}
+          </div>
+          <div className={styles.kind}>{data.kindName}</div>
+        </div>
+        {issueCount > 0 && (
+          <span className={styles.badge} data-testid={`node-issues-${id}`} title={data.issues.join('\n')}>
+            {issueCount}
+          </span>
+        )}
+      </div>
+      {data.ports.length > 0 && (
+        <div className={styles.ports}>
+          {data.ports.map((port) => (
+            <div key={port} className={styles.port}>
+              <span className={`${styles.portName} ${PORT_CLASS[port] ?? ''}`}>{port}</span>
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={port}
+                className={`${styles.handle} ${PORT_CLASS[port] ?? ''}`}
+                data-testid={`handle-${id}-${port}`}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+// One memoised component per category (React Flow compares nodeTypes by identity: keep at module scope).
+const TriggerNode = memo((props: NodeProps<DesignerNode>) => <NodeCard {...props} category="trigger" />);
+TriggerNode.displayName = 'TriggerNode';
+const LogicNode = memo((props: NodeProps<DesignerNode>) => <NodeCard {...props} category="logic" />);
+LogicNode.displayName = 'LogicNode';
+const DataNode = memo((props: NodeProps<DesignerNode>) => <NodeCard {...props} category="data" />);
+DataNode.displayName = 'DataNode';
+const ActionNode = memo((props: NodeProps<DesignerNode>) => <NodeCard {...props} category="action" />);
+ActionNode.displayName = 'ActionNode';
+const SystemNode = memo((props: NodeProps<DesignerNode>) => <NodeCard {...props} category="system" />);
+SystemNode.displayName = 'SystemNode';
+const UnknownNode = memo((props: NodeProps<DesignerNode>) => <NodeCard {...props} category="unknown" />);
+UnknownNode.displayName = 'UnknownNode';
+
+export const nodeTypes: NodeTypes = {
+  trigger: TriggerNode,
+  logic: LogicNode,
+  data: DataNode,
+  action: ActionNode,
+  system: SystemNode,
+  unknown: UnknownNode,
+};
+
+export const CATEGORY_LABELS: Record<DesignerCategory, string> = {
+  trigger: 'Triggers',
+  logic: 'Logic',
+  data: 'Data',
+  action: 'Actions',
+  system: 'System',
+  unknown: 'Unknown',
+};
+
+export function iconFor(icon: string): string {
+  return ICONS[icon] ?? '•';
+}

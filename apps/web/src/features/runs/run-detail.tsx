@@ -1,0 +1,223 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { Fragment, useState } from 'react';
+import { JsonView } from '@/components/json-view';
+import { ACTIVE_RUN_STATUSES, StatusPill } from '@/components/status-pill';
+import { errorMessage } from '@/lib/errors';
+import { formatDateTime, formatDuration } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import { nodeLabelsOf, stepErrorMessage } from './run-graph';
+import styles from './run-detail.module.css';
+
+const REFRESH_MS = 1500;
+
+export function RunDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const run = useQuery(
+    trpc.runs.get.queryOptions(
+      { id },
+      { refetchInterval: (query) => (query.state.data && ACTIVE_RUN_STATUSES.has(query.state.data.status) ? REFRESH_MS : false) },
+    ),
+  );
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+
+  if (run.isPending) return <div className="empty">Loading run…</div>;
+  if (run.isError)
+    return (
+      <div className="page">
+        <div className="banner banner-error" data-testid="run-error-banner">
+          Could not load this run: {errorMessage(run.error)}
+        </div>
+        <p>
+          <Link href="/runs">Back to runs</Link>
+        </p>
+      </div>
+    );
+
+  const r = run.data;
+  const labels = nodeLabelsOf(r.graph);
+  const toggle = (stepId: string) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (next.has(stepId)) next.delete(stepId);
+      else next.add(stepId);
+      return next;
+    });
+  const runError = stepErrorMessage(r.error);
+
+  return (
+    <div className="page">
+      <div className={styles.crumbs}>
+        <Link href="/runs">Runs</Link> / <span className="mono">{r.id}</span>
+      </div>
+      <div className="page-header">
+        <div className="row">
+          <h1>
+            Run of <Link href={`/workflows/${r.workflowId}`}>{r.workflowName}</Link>
+          </h1>
+          <StatusPill status={r.status} testId="run-status" />
+        </div>
+        <Link className="btn" href={`/runs?workflow=${r.workflowId}`}>
+          All runs of this workflow
+        </Link>
+      </div>
+
+      {runError && (
+        <div className={`banner banner-error ${styles.error}`} data-testid="run-error">
+          {runError}
+        </div>
+      )}
+
+      <section className={`card ${styles.summary}`} data-testid="run-summary">
+        <dl className={styles.grid}>
+          <Item label="Status">
+            <StatusPill status={r.status} />
+          </Item>
+          <Item label="Workflow">
+            <Link href={`/workflows/${r.workflowId}`}>{r.workflowName}</Link>
+          </Item>
+          <Item label="Version">v{r.version}</Item>
+          <Item label="Trigger">{r.trigger}</Item>
+          <Item label="Correlation id" mono testId="run-correlation-id">
+            <Link href={`/runs?correlation=${encodeURIComponent(r.correlationId)}`}>{r.correlationId}</Link>
+          </Item>
+          <Item label="Idempotency key" mono>
+            {r.idempotencyKey ?? <span className="faint">none</span>}
+          </Item>
+          <Item label="Created">{formatDateTime(r.createdAt)}</Item>
+          <Item label="Started">{formatDateTime(r.startedAt)}</Item>
+          <Item label="Finished">{formatDateTime(r.finishedAt)}</Item>
+          <Item label="Duration">{formatDuration(r.durationMs)}</Item>
+          <Item label="Attempts">{r.attempts}</Item>
+        </dl>
+      </section>
+
+      <div className={styles.payloads}>
+        <section className={`card ${styles.block}`}>
+          <h3>Trigger payload</h3>
+          <JsonView value={r.triggerPayload} testId="run-payload" />
+        </section>
+        <section className={`card ${styles.block}`}>
+          <h3>Result</h3>
+          <JsonView value={r.result} testId="run-result" empty={ACTIVE_RUN_STATUSES.has(r.status) ? 'not finished yet' : 'no result'} />
+        </section>
+        {r.error != null && (
+          <section className={`card ${styles.block}`}>
+            <h3>Error</h3>
+            <JsonView value={r.error} testId="run-error-json" />
+          </section>
+        )}
+      </div>
+
+      <section className="card">
+        <div className={styles.stepsHeader}>
+          <h2>Steps</h2>
+          <span className="muted">{r.steps.length} attempt{r.steps.length === 1 ? '' : 's'}</span>
+        </div>
+        <table className="table" data-testid="steps-table">
+          <thead>
+            <tr>
+              <th aria-label="Expand" />
+              <th>Node</th>
+              <th>Attempt</th>
+              <th>Status</th>
+              <th>Port</th>
+              <th>Started</th>
+              <th>Duration</th>
+              <th>Retry at</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.steps.map((step) => {
+              const expanded = open.has(step.id);
+              const node = labels.get(step.nodeId);
+              const message = stepErrorMessage(step.error);
+              return (
+                <Fragment key={step.id}>
+                  <tr
+                    className={styles.stepRow}
+                    data-testid="step-row"
+                    data-node-id={step.nodeId}
+                    data-status={step.status}
+                    onClick={() => toggle(step.id)}
+                  >
+                    <td>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        aria-expanded={expanded}
+                        aria-label={expanded ? 'Hide details' : 'Show details'}
+                        data-testid="step-toggle"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          toggle(step.id);
+                        }}
+                      >
+                        {expanded ? '▾' : '▸'}
+                      </button>
+                    </td>
+                    <td>
+                      <div className={styles.nodeLabel}>{node?.label ?? step.nodeId}</div>
+                      <div className="faint mono">
+                        {step.nodeId}
+                        {node?.kind ? ` · ${node.kind}` : ''}
+                      </div>
+                      {message && <div className={styles.stepError}>{message}</div>}
+                    </td>
+                    <td>#{step.attempt}</td>
+                    <td>
+                      <StatusPill status={step.status} testId="step-status" />
+                    </td>
+                    <td className="mono">{step.port ?? '—'}</td>
+                    <td>{formatDateTime(step.startedAt)}</td>
+                    <td>{formatDuration(step.durationMs)}</td>
+                    <td>{step.retryAt ? formatDateTime(step.retryAt) : '—'}</td>
+                  </tr>
+                  {expanded && (
+                    <tr className={styles.detailRow} data-testid="step-details">
+                      <td />
+                      <td colSpan={7}>
+                        <div className={styles.detailGrid}>
+                          <div>
+                            <div className={styles.detailTitle}>Input</div>
+                            <JsonView value={step.input} testId="step-input" />
+                          </div>
+                          <div>
+                            <div className={styles.detailTitle}>Output</div>
+                            <JsonView value={step.output} testId="step-output" empty="no output" />
+                          </div>
+                          {step.error != null && (
+                            <div>
+                              <div className={styles.detailTitle}>Error</div>
+                              <JsonView value={step.error} testId="step-error" />
+                            </div>
+                          )}
+                        </div>
+                        <div className="faint mono">idempotency key: {step.idempotencyKey}</div>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+        {r.steps.length === 0 && (
+          <div className="empty">{ACTIVE_RUN_STATUSES.has(r.status) ? 'Waiting for a worker to start this run…' : 'This run recorded no steps.'}</div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Item({ label, children, mono, testId }: { label: string; children: React.ReactNode; mono?: boolean; testId?: string }) {
+  return (
+    <div className={styles.item}>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined} data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}

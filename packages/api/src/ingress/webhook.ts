@@ -1,0 +1,135 @@
+import { enqueueRun, findRunByIdempotencyKey, findTenantBySlug, findWebhookTarget, waitForRunResponse } from '@switchyard/db';
+import { CORRELATION_ID_HEADER, resolveCorrelationId, type Graph, type HttpResponseSpec } from '@switchyard/workflow';
+import { webhookTriggerConfig } from '../graph-input';
+import type { ApiDatabase } from '../trpc';
+import { idempotencyKeyOf, normalizeHeaders, payloadHash, type HeaderInput } from './request';
+
+/** Bodies above 1 MiB are refused before parsing: trigger payloads are stored with every run. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookRequest {
+  tenantSlug: string;
+  path: string;
+  headers: HeaderInput;
+  rawBody: Uint8Array | string;
+}
+
+export interface WebhookResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+function reply(status: number, body: unknown, headers: Record<string, string> = {}): WebhookResponse {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body };
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
+
+function parseJsonBody(raw: Uint8Array | string): Parsed {
+  let text: string;
+  try {
+    // fatal: invalid UTF-8 is a client error, not something to replace with U+FFFD and store.
+    text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return { ok: false, reason: 'the body is not valid UTF-8' };
+  }
+  if (text.trim() === '') return { ok: false, reason: 'the body is empty; send a JSON document' };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: `the body is not JSON: ${(error as Error).message}` };
+  }
+}
+
+function byteLength(raw: Uint8Array | string): number {
+  return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
+}
+
+/**
+ * `POST /api/hooks/{tenantSlug}/{path}`, framework-agnostic: verifies the route, dedupes by
+ * idempotency key and enqueues a run of the route's active version. Answers 202 with the run id, or
+ * for a synchronous trigger the respond node's response (202 when it does not come in time).
+ */
+export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): Promise<WebhookResponse> {
+  const size = byteLength(request.rawBody);
+  if (size > MAX_WEBHOOK_BODY_BYTES) {
+    return reply(413, { error: `the body is ${size} bytes; webhooks accept at most ${MAX_WEBHOOK_BODY_BYTES} bytes` });
+  }
+  const tenant = await findTenantBySlug(db.prisma, request.tenantSlug);
+  if (!tenant) return reply(404, { error: `unknown tenant ${JSON.stringify(request.tenantSlug)}` });
+  const target = await findWebhookTarget(db.prisma, tenant.id, request.path);
+  if (!target?.activeVersion) {
+    return reply(404, { error: `no published workflow of tenant ${JSON.stringify(tenant.slug)} listens on ${JSON.stringify(request.path)}` });
+  }
+
+  const parsed = parseJsonBody(request.rawBody);
+  if (!parsed.ok) return reply(400, { error: parsed.reason });
+
+  const headers = normalizeHeaders(request.headers);
+  // Published graphs were validated on publish, so the trigger config parses; defaults otherwise.
+  const trigger = webhookTriggerConfig(target.activeVersion.graph as Graph);
+  const keyLookup = idempotencyKeyOf(headers, parsed.value, trigger?.idempotencyKeyPath);
+  if (!keyLookup.ok) return reply(400, { error: keyLookup.reason });
+  // Keys are unique per tenant; scoping them by path keeps two hooks whose senders use the same
+  // natural keys (invoice 1001, order 1001) from colliding.
+  const idempotencyKey = keyLookup.key === null ? null : `${request.path}:${keyLookup.key}`;
+  const hash = payloadHash(parsed.value);
+
+  if (idempotencyKey !== null) {
+    // Cheap early answer for retries; enqueueRun's ON CONFLICT settles the concurrent case below.
+    const existing = await findRunByIdempotencyKey(db.prisma, tenant.id, idempotencyKey);
+    if (existing && existing.payloadHash !== hash) return keyConflict(existing.id, idempotencyKey, existing.payloadHash, hash);
+  }
+
+  const correlationId = resolveCorrelationId(headers);
+  const run = await enqueueRun(db.pool, {
+    tenantId: tenant.id,
+    workflowId: target.workflowId,
+    versionId: target.activeVersion.id,
+    trigger: 'webhook',
+    correlationId,
+    idempotencyKey,
+    payloadHash: hash,
+    payload: parsed.value,
+  });
+  if (!run.created && run.payloadHash !== hash) return keyConflict(run.runId, idempotencyKey!, run.payloadHash, hash);
+
+  const accepted = { runId: run.runId, correlationId: run.correlationId };
+  const correlationHeader: Record<string, string> = { [CORRELATION_ID_HEADER]: run.correlationId };
+  const extra: Record<string, string> = run.created ? {} : { 'idempotent-replayed': 'true' };
+  if (!trigger?.synchronous) return reply(run.created ? 202 : 200, accepted, { ...correlationHeader, ...extra });
+
+  // A replayed synchronous request gets the original run's answer, not a second run.
+  const outcome = await waitForRunResponse(db.pool, tenant.id, run.runId, trigger.responseTimeoutMs);
+  switch (outcome.kind) {
+    case 'response': {
+      const spec = outcome.response as HttpResponseSpec;
+      return { status: spec.status, headers: { ...JSON_HEADERS, ...spec.headers, ...correlationHeader, ...extra }, body: spec.body };
+    }
+    case 'finished':
+      if (outcome.status === 'succeeded') {
+        // The run ended without reaching a respond node (e.g. a condition routed around it).
+        return reply(200, { ...accepted, status: outcome.status, result: outcome.result }, { ...correlationHeader, ...extra });
+      }
+      return reply(502, { runId: run.runId, error: outcome.error ?? { message: `the run ended as ${outcome.status} before responding` } }, {
+        ...correlationHeader,
+        ...extra,
+      });
+    case 'timeout':
+    case 'not-found':
+      return reply(202, accepted, { ...correlationHeader, ...extra });
+  }
+}
+
+function keyConflict(runId: string, idempotencyKey: string, existingHash: string | null, hash: string): WebhookResponse {
+  return reply(409, {
+    error: 'this idempotency key was already used with a different payload',
+    idempotencyKey,
+    runId,
+    existingPayloadHash: existingHash,
+    payloadHash: hash,
+  });
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { getRun } from '@switchyard/db';
+import { notFound } from '../errors';
+import { tenantProcedure } from '../trpc';
+import { listRunsHandler, listRunsInput } from './runs/list.handler';
+import { triggerRunHandler, triggerRunInput } from './runs/trigger.handler';
+
+export const runsRouter = {
+  list: tenantProcedure.input(listRunsInput).query(listRunsHandler),
+
+  /** The run, every step attempt in start order, and the pinned version's graph to label the nodes. */
+  get: tenantProcedure.input(z.object({ id: z.guid('must be a run id') })).query(async ({ ctx, input }) => {
+    const run = await getRun(ctx.db.prisma, ctx.tenant.id, input.id);
+    if (!run) throw notFound('Run', input.id);
+    return run;
+  }),
+
+  trigger: tenantProcedure.input(triggerRunInput).mutation(triggerRunHandler),
+};

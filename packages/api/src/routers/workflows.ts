@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { getVersion, getWorkflow, listVersions, listWorkflows, workflowExists } from '@switchyard/db';
+import { notFound } from '../errors';
+import { checkGraph } from '../graph-input';
+import { tenantProcedure } from '../trpc';
+import { createWorkflowHandler, createWorkflowInput } from './workflows/create.handler';
+import { publishHandler, publishInput } from './workflows/publish.handler';
+import { saveDraftHandler, saveDraftInput } from './workflows/save-draft.handler';
+
+const byId = z.object({ id: z.guid('must be a workflow id') });
+
+export const workflowsRouter = {
+  list: tenantProcedure.query(({ ctx }) => listWorkflows(ctx.db.prisma, ctx.tenant.id)),
+
+  get: tenantProcedure.input(byId).query(async ({ ctx, input }) => {
+    const workflow = await getWorkflow(ctx.db.prisma, ctx.tenant.id, input.id);
+    if (!workflow) throw notFound('Workflow', input.id);
+    // The designer shows these on the canvas as soon as it opens, not only after the next save.
+    const check = checkGraph(workflow.draftGraph);
+    return { ...workflow, issues: check.ok ? [] : check.issues };
+  }),
+
+  create: tenantProcedure.input(createWorkflowInput).mutation(createWorkflowHandler),
+
+  saveDraft: tenantProcedure.input(saveDraftInput).mutation(saveDraftHandler),
+
+  validate: tenantProcedure.input(z.object({ graph: z.unknown() })).mutation(({ input }) => {
+    const check = checkGraph(input.graph);
+    return { ok: check.ok, issues: check.ok ? [] : check.issues };
+  }),
+
+  publish: tenantProcedure.input(publishInput).mutation(publishHandler),
+
+  versions: tenantProcedure.input(byId).query(async ({ ctx, input }) => {
+    if (!(await workflowExists(ctx.db.prisma, ctx.tenant.id, input.id))) throw notFound('Workflow', input.id);
+    return listVersions(ctx.db.prisma, ctx.tenant.id, input.id);
+  }),
+
+  version: tenantProcedure
+    .input(byId.extend({ version: z.number().int().min(1) }))
+    .query(async ({ ctx, input }) => {
+      const version = await getVersion(ctx.db.prisma, ctx.tenant.id, input.id, input.version);
+      if (!version) throw notFound('Version', `${input.id}@${input.version}`);
+      return version;
+    }),
+};

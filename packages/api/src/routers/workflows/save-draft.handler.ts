@@ -1,0 +1,34 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { saveDraft } from '@switchyard/db';
+import { graphIssuesError, notFound } from '../../errors';
+import { checkDraftGraph } from '../../graph-input';
+import type { TenantContext } from '../../trpc';
+
+export const saveDraftInput = z.object({
+  id: z.guid('must be a workflow id'),
+  // Checked by checkDraftGraph, which reports structured graph issues rather than zod field errors.
+  graph: z.unknown(),
+  expectedRevision: z.number().int().min(1),
+});
+
+export async function saveDraftHandler({ ctx, input }: { ctx: TenantContext; input: z.infer<typeof saveDraftInput> }) {
+  const check = checkDraftGraph(input.graph);
+  if (!check.ok) throw graphIssuesError('The graph is not valid graph JSON and was not saved', check.issues);
+  const result = await saveDraft(ctx.db.prisma, ctx.tenant.id, {
+    id: input.id,
+    graph: check.graph,
+    expectedRevision: input.expectedRevision,
+  });
+  switch (result.status) {
+    case 'saved':
+      return { revision: result.revision, issues: check.issues };
+    case 'not_found':
+      throw notFound('Workflow', input.id);
+    case 'conflict':
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `The draft was changed elsewhere (revision ${result.currentRevision}); reload it before saving (you had revision ${input.expectedRevision})`,
+      });
+  }
+}

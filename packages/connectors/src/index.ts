@@ -1,0 +1,77 @@
+/**
+ * Server-side entry: executors for the node kinds. The browser imports `./metadata` instead.
+ */
+import type { CoreNodeKind, NodeExecutor } from '@switchyard/workflow';
+import { createHttpRequestExecutor } from './http/http-request';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './http/response-body';
+import { DEFAULT_EXPRESSION_MAX_DEPTH, DEFAULT_EXPRESSION_TIMEOUT_MS } from './jsonata/evaluate';
+import { createConditionExecutor } from './kinds/condition';
+import { delayExecutor, manualTriggerExecutor, webhookTriggerExecutor } from './kinds/passthrough';
+import { createRespondExecutor } from './kinds/respond';
+import { createTransformExecutor } from './kinds/transform';
+
+export interface CoreExecutorOptions {
+  /** HTTP client for `http.request`; defaults to the global fetch (undici). */
+  fetch?: typeof fetch;
+  /** Wall-clock budget of one JSONata evaluation. */
+  jsonataTimeoutMs?: number;
+  /** Evaluation-depth budget of one JSONata evaluation (stops runaway recursion). */
+  jsonataMaxDepth?: number;
+  /** Response bodies larger than this are cut, with a marker; default 1 MiB. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * Literal names of the core kinds. Workflow's `CoreNodeKind` is `string` today, because
+ * `defineNodeKind` does not keep the literal `kind`; with a plain `string` key the registry below
+ * would not be checked for completeness, so the union is spelt out here. The check underneath
+ * switches on by itself once `CoreNodeKind` becomes a literal union and then fails on any drift.
+ */
+export type CoreKindName = 'trigger.manual' | 'trigger.webhook' | 'http.request' | 'transform' | 'condition' | 'respond' | 'delay';
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const coreKindNamesMatchWorkflow: string extends CoreNodeKind ? true : SameUnion<CoreNodeKind, CoreKindName> = true;
+void coreKindNamesMatchWorkflow;
+
+/** One executor per core kind; the `Record` makes a missing or extra kind a compile error. */
+export function createCoreExecutors(options: CoreExecutorOptions = {}): Record<CoreKindName, NodeExecutor> {
+  const budget = {
+    timeoutMs: positiveInt(options.jsonataTimeoutMs, DEFAULT_EXPRESSION_TIMEOUT_MS, 'jsonataTimeoutMs'),
+    maxDepth: positiveInt(options.jsonataMaxDepth, DEFAULT_EXPRESSION_MAX_DEPTH, 'jsonataMaxDepth'),
+  };
+  // Resolved per call, not captured, so tests and instrumentation that replace globalThis.fetch apply.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  return {
+    'trigger.manual': manualTriggerExecutor,
+    'trigger.webhook': webhookTriggerExecutor,
+    'http.request': createHttpRequestExecutor({
+      fetch: fetchImpl,
+      budget,
+      maxResponseBytes: positiveInt(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),
+      now: Date.now,
+    }),
+    transform: createTransformExecutor(budget),
+    condition: createConditionExecutor(budget),
+    respond: createRespondExecutor(budget),
+    delay: delayExecutor,
+  };
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+export {
+  evaluateExpression,
+  compileExpression,
+  clearExpressionCache,
+  DEFAULT_EXPRESSION_TIMEOUT_MS,
+  DEFAULT_EXPRESSION_MAX_DEPTH,
+  type EvaluateOptions,
+} from './jsonata/evaluate';
+export { jsonataBoolean } from './kinds/condition';
+export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './http/retry-after';
+export type { HttpRequestOutput } from './http/http-request';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './http/response-body';
+export { connectorNodeKinds, connectorKindRegistry, type ConnectorNodeKind } from './metadata';

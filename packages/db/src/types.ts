@@ -1,0 +1,80 @@
+import type { Graph, HttpResponseSpec } from '@switchyard/workflow';
+
+/**
+ * The engine's RunStore port types, copied from packages/engine/src/ports.ts so that packages/db
+ * implements the port structurally without importing the engine (architecture.md: db may import
+ * only `workflow`). Keep them identical to the engine's: apps/worker passes PgRunStore where the
+ * engine expects a RunStore, so the compiler flags any drift where the two meet.
+ */
+
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+export type StepStatus = 'succeeded' | 'failed';
+
+/** A pending node activation: the unit of durable progress inside a run. */
+export interface Activation {
+  id: string;
+  nodeId: string;
+  input: unknown;
+  attempt: number;
+  notBefore?: number;
+  timerArmed?: boolean;
+}
+
+/** The durable cursor of a run, stored in runs.state after every step. */
+export interface RunState {
+  pending: Activation[];
+  outputs: Record<string, unknown>;
+  seq: number;
+  /** Set by a respond node: what a synchronous webhook caller receives (copied to runs.response). */
+  response?: HttpResponseSpec;
+}
+
+export interface StepError {
+  message: string;
+  code: string;
+  retryable: boolean;
+  status?: number;
+}
+
+/** One row per attempt of one node activation (table `steps`). */
+export interface StepRecord {
+  nodeId: string;
+  activationId: string;
+  attempt: number;
+  status: StepStatus;
+  idempotencyKey: string;
+  input: unknown;
+  output?: unknown;
+  port?: string;
+  error?: StepError;
+  startedAt: number;
+  finishedAt: number;
+  durationMs: number;
+  retryAt?: number;
+}
+
+export interface ClaimedRun {
+  id: string;
+  tenantId: string;
+  correlationId: string;
+  idempotencyKey: string | null;
+  graph: Graph;
+  triggerNodeId: string | null;
+  triggerPayload: unknown;
+  state: RunState | null;
+  leaseToken: number;
+}
+
+/** What the engine writes after each step, atomically with the step records. */
+export interface RunCommit {
+  steps: StepRecord[];
+  state: RunState;
+  status: RunStatus;
+  wakeAt?: number;
+  result?: unknown;
+  error?: StepError & { nodeId?: string };
+}
+
+export type CommitOutcome = 'ok' | 'lease-lost';
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
