@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate, openDatabase } from '@switchyard/db';
+import { migrate, openDatabase, toJsonValue } from '@switchyard/db';
 import type { Graph } from '@switchyard/workflow';
 
 /** Admin URL of the real PostgreSQL used by integration tests (CI starts it). */
@@ -47,9 +47,9 @@ export async function createTestDatabase(prefix: string) {
 /** Inserts a tenant and a published workflow version; returns their ids. */
 export async function publishWorkflow(db: Awaited<ReturnType<typeof openDatabase>>, slug: string, graph: Graph) {
   const tenant = await db.prisma.tenant.create({ data: { slug, name: slug }, select: { id: true } });
-  const workflow = await db.prisma.workflow.create({ data: { tenantId: tenant.id, name: 'wf', draftGraph: graph }, select: { id: true } });
+  const workflow = await db.prisma.workflow.create({ data: { tenantId: tenant.id, name: 'wf', draftGraph: toJsonValue(graph) }, select: { id: true } });
   const version = await db.prisma.workflowVersion.create({
-    data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph },
+    data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph: toJsonValue(graph) },
     select: { id: true },
   });
   return { tenantId: tenant.id, workflowId: workflow.id, versionId: version.id };

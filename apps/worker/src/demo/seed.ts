@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@switchyard/db';
+import { toJsonValue, type PrismaClient } from '@switchyard/db';
 import { validateGraph, type Graph } from '@switchyard/workflow';
 
 /** Demo estate: two tenants, each with a published, synchronous "Invoice sync" workflow. */
@@ -65,11 +65,11 @@ export async function seedDemo(prisma: PrismaClient, opts: { receiverUrl: string
     for (const t of DEMO_TENANTS) {
       const tenant = await tx.tenant.create({ data: t, select: { id: true } });
       const workflow = await tx.workflow.create({
-        data: { tenantId: tenant.id, name: 'Invoice sync', description: 'Syncs canonical invoices to the ledger.', draftGraph: graph },
+        data: { tenantId: tenant.id, name: 'Invoice sync', description: 'Syncs canonical invoices to the ledger.', draftGraph: toJsonValue(graph) },
         select: { id: true },
       });
       const version = await tx.workflowVersion.create({
-        data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph, note: 'Demo' },
+        data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph: toJsonValue(graph), note: 'Demo' },
         select: { id: true },
       });
       await tx.workflow.update({ where: { id: workflow.id, tenantId: tenant.id }, data: { activeVersionId: version.id } });

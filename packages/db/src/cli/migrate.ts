@@ -1,6 +1,7 @@
 /**
  * `pnpm db:migrate`: applies pending migrations to DATABASE_URL (the same runner `pnpm start` uses).
  */
+import { assertPostgresUrl } from '../database-url';
 import { migrate } from '../migrations/migrate';
 
 async function main(): Promise<void> {
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  assertPostgresUrl(url, 'DATABASE_URL');
   const { applied } = await migrate(url, { log: (m) => process.stdout.write(`${m}\n`) });
   process.stdout.write(applied.length === 0 ? 'Database is up to date: no pending migrations.\n' : `Applied ${applied.length} migration(s).\n`);
 }

@@ -104,12 +104,20 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
   };
 }
 
-/** A schema engine on `scratch` (or on a scratch database of its own, closed with the session). */
-export async function openSchemaEngine(datamodel: { path: string; content: string }, scratch?: ScratchDatabase): Promise<EngineSession> {
+/**
+ * A schema engine connected to `target`: a scratch database (wiped first), any database by URL
+ * (tests use this to check that Prisma's own engine agrees with our migrate runner), or by default
+ * a scratch database of its own, closed with the session.
+ */
+export async function openSchemaEngine(
+  datamodel: { path: string; content: string },
+  target?: ScratchDatabase | { url: string },
+): Promise<EngineSession> {
   installPanicRegistry();
   const wasm = await loadModule();
-  const database = scratch ?? (await openScratchDatabase());
-  await database.reset();
+  const owned = target ? undefined : await openScratchDatabase();
+  const database = target ?? owned!;
+  if (isScratch(database)) await database.reset();
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => undefined);
   pool.on('connect', (client) => markCharColumns(client));
@@ -122,7 +130,7 @@ export async function openSchemaEngine(datamodel: { path: string; content: strin
   };
   const close = async () => {
     await pool.end().catch(() => undefined);
-    if (!scratch) await database.close();
+    await owned?.close();
   };
   try {
     const engine = await wasm.SchemaEngine.new(
@@ -141,6 +149,10 @@ export async function openSchemaEngine(datamodel: { path: string; content: strin
     await close();
     throw err;
   }
+}
+
+function isScratch(target: ScratchDatabase | { url: string }): target is ScratchDatabase {
+  return typeof (target as Partial<ScratchDatabase>).reset === 'function';
 }
 
 /*
