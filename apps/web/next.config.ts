@@ -20,6 +20,10 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   transpilePackages: internalPackages,
   serverExternalPackages: serverExternals,
+  async redirects() {
+    // A config redirect answers with a real 307 before any rendering (a page-level redirect() would stream first).
+    return [{ source: '/', destination: '/workflows', permanent: false }];
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

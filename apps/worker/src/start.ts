@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     workerId: env.workerId,
     concurrency: env.concurrency,
     leaseMs: env.leaseMs,
-    pollMs: env.pollMs,
+    // PGlite cannot deliver NOTIFY across its socket connections, so the embedded worker polls
+    // often instead; a claim on an idle queue is one cheap index probe.
+    pollMs: kind === 'pglite' && !process.env.WORKER_POLL_MS ? 50 : env.pollMs,
+    listen: kind === 'postgres',
   });
   await worker.start();
   cleanups.unshift(() => worker.stop());

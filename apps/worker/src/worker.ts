@@ -12,6 +12,8 @@ export interface WorkerOptions {
   concurrency: number;
   leaseMs: number;
   pollMs: number;
+  /** LISTEN for new runs (PostgreSQL). Off on the embedded PGlite, whose socket cannot deliver NOTIFY. */
+  listen?: boolean;
   clock?: Clock;
 }
 
@@ -63,11 +65,15 @@ export class Worker {
   }
 
   async start(): Promise<void> {
-    try {
-      // New runs wake the loop at once; polling remains the safety net (and serves due timers).
-      this.listener = await listenForRuns(this.opts.databaseUrl, () => this.wake());
-    } catch (err) {
-      this.opts.logger.warn({ err: errorMessage(err) }, 'LISTEN unavailable; falling back to polling');
+    if (this.opts.listen !== false) {
+      try {
+        // New runs wake the loop at once; polling remains the safety net (and serves due timers).
+        this.listener = await listenForRuns(this.opts.databaseUrl, () => this.wake(), {
+          onError: (err) => this.opts.logger.warn({ err: err.message }, 'LISTEN connection lost; polling only'),
+        });
+      } catch (err) {
+        this.opts.logger.warn({ err: errorMessage(err) }, 'LISTEN unavailable; falling back to polling');
+      }
     }
     this.renewTimer = setInterval(() => void this.renew(), Math.max(250, Math.floor(this.opts.leaseMs / 3)));
     this.loopDone = this.loop();

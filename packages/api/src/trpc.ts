@@ -39,7 +39,10 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const graphIssues = error.cause instanceof GraphIssuesError ? error.cause.issues : null;
     const fieldErrors = graphIssues ? null : fieldErrorsOf(error.cause);
-    return { ...shape, data: { ...shape.data, graphIssues, fieldErrors } };
+    // Unexpected failures (a driver error, a bug) may quote SQL or internals: keep them in the server
+    // log (the route handler's onError), not in what a browser receives in production.
+    const message = error.code === 'INTERNAL_SERVER_ERROR' && process.env.NODE_ENV === 'production' ? 'Internal server error' : shape.message;
+    return { ...shape, message, data: { ...shape.data, graphIssues, fieldErrors } };
   },
 });
 

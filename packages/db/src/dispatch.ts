@@ -122,7 +122,7 @@ export interface EnqueueRunInput {
   /** How the run was started: `manual`, `webhook`, … (selects the trigger node). */
   trigger: string;
   correlationId: string;
-  /** Same key within a tenant returns the existing run instead of starting another. */
+  /** Same key within a tenant's workflow returns the existing run instead of starting another. */
   idempotencyKey?: string | null;
   /** Hash of the trigger payload, so ingress can tell a replay from a conflicting reuse of a key. */
   payloadHash?: string | null;
@@ -156,7 +156,7 @@ export async function enqueueRun(pool: pg.Pool, input: EnqueueRunInput): Promise
        SELECT $1, v.tenant_id, v.workflow_id, v.id, 'queued', $5, $6, $7, $8, $9::jsonb, now(), now(), now()
          FROM workflow_versions v
         WHERE v.id = $4 AND v.tenant_id = $2 AND v.workflow_id = $3
-       ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+       ON CONFLICT (tenant_id, workflow_id, idempotency_key) DO NOTHING
        RETURNING id, correlation_id, payload_hash`,
       [randomUUID(), input.tenantId, input.workflowId, input.versionId, input.trigger, input.correlationId, key, input.payloadHash ?? null, json(input.payload ?? null)],
     );
@@ -168,8 +168,8 @@ export async function enqueueRun(pool: pg.Pool, input: EnqueueRunInput): Promise
     }
     const existing = key
       ? await client.query<{ id: string; correlation_id: string; payload_hash: string | null }>(
-          'SELECT id, correlation_id, payload_hash FROM runs WHERE tenant_id = $1 AND idempotency_key = $2',
-          [input.tenantId, key],
+          'SELECT id, correlation_id, payload_hash FROM runs WHERE tenant_id = $1 AND workflow_id = $2 AND idempotency_key = $3',
+          [input.tenantId, input.workflowId, key],
         )
       : undefined;
     await client.query('COMMIT');

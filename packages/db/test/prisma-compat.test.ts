@@ -58,6 +58,16 @@ describe.each(backends.filter((b) => b.name === 'postgres'))('Prisma engine agre
       expect(diagnosis).toMatchObject({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
       expect(await engine.applyMigrations({ migrationsList: list, filters })).toEqual({ appliedMigrationNames: [] });
     });
+    // The check is real: a wrong checksum is reported as an edited migration.
+    const first = list.migrationDirectories[0]!.path;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name = $1", [first]);
+    await client.end();
+    await withPrismaEngine(url, async (engine) => {
+      const diagnosis = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters });
+      expect(diagnosis.editedMigrationNames).toEqual([first]);
+    });
   }, 30_000);
 
   it('accepts what Prisma applied', async () => {

@@ -106,8 +106,10 @@ export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): P
   const outcome = await waitForRunResponse(db.pool, tenant.id, run.runId, trigger.responseTimeoutMs);
   switch (outcome.kind) {
     case 'response': {
-      const spec = outcome.response as HttpResponseSpec;
-      return { status: spec.status, headers: { ...JSON_HEADERS, ...spec.headers, ...correlationHeader, ...extra }, body: spec.body };
+      // Written by the respond node's executor; guarded anyway since it is JSON from the database.
+      const spec = (outcome.response ?? {}) as Partial<HttpResponseSpec>;
+      const status = typeof spec.status === 'number' ? spec.status : 200;
+      return { status, headers: { ...JSON_HEADERS, ...spec.headers, ...correlationHeader, ...extra }, body: spec.body ?? null };
     }
     case 'finished':
       if (outcome.status === 'succeeded') {

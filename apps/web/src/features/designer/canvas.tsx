@@ -40,6 +40,8 @@ interface CanvasProps {
   onAddNode: (kind: string, position: { x: number; y: number }) => void;
 }
 
+const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
+
 const MINIMAP_COLORS: Record<string, string> = {
   trigger: '#2b8a3e',
   logic: '#b35c00',
@@ -186,14 +188,14 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
         snapToGrid
         snapGrid={[8, 8]}
         fitView
-        fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.2}
         maxZoom={2}
         defaultEdgeOptions={{ type: 'smoothstep' }}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#cdd3dd" />
         <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLORS[n.type ?? 'unknown'] ?? '#8a94a6'} ariaLabel="Minimap" />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW} />
       </ReactFlow>
       {graph.nodes.length === 0 && (
         <div className={styles.canvasEmpty}>Drag a node kind from the palette, or click one to add it. Start with a trigger.</div>

@@ -10,6 +10,7 @@ import { DesignerToolbar } from './designer-toolbar';
 import { displayLabel, indexIssues } from './flow-mapping';
 import { kindsByName, registry } from './kinds';
 import { Palette } from './palette';
+import { freeSpot } from './placement';
 import { SidePanel, type PanelTab } from './side-panel';
 import { useGraphHistory } from './use-graph-history';
 import { useSavePublish } from './use-save-publish';
@@ -53,8 +54,7 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
         // Click-to-add: the middle of the visible canvas, staggered so repeated clicks do not stack.
         const rect = canvasRef.current?.getBoundingClientRect();
         const center = rect ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-        const step = (current.nodes.length % 6) * 24;
-        at = { x: center.x - 105 + step, y: center.y - 40 + step };
+        at = freeSpot(current, { x: center.x - 105, y: center.y - 40 });
       }
       const taken = new Set(current.nodes.map((n) => n.id));
       const sameKind = current.nodes.filter((n) => n.kind === kind.kind).length;

@@ -22,8 +22,8 @@ const ICONS: Record<string, string> = {
   play: '▶',
   webhook: '⚡',
   globe: '⇆',
-  shuffle: '⤨',
-  split: '⑂',
+  shuffle: 'ƒ',
+  split: '◇',
   reply: '↩',
   clock: '◷',
 };
@@ -54,7 +54,7 @@ function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { 
           <div className={styles.label} title={data.label}>
             {data.label}
           </div>
-          <div className={styles.kind}>{data.kindName}</div>
+          {data.kindName !== data.label && <div className={styles.kind}>{data.kindName}</div>}
         </div>
         {issueCount > 0 && (
           <span className={styles.badge} data-testid={`node-issues-${id}`} title={data.issues.join('\n')}>
