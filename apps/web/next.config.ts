@@ -5,7 +5,7 @@ const internalPackages = ['@switchyard/api', '@switchyard/workflow', '@switchyar
 
 // Native / driver packages must stay real Node requires: bundling breaks pg's optional natives and
 // Prisma's runtime, and PGlite ships WASM that it loads from its own folder.
-const serverExternals = ['pg', '@prisma/client', '@prisma/adapter-pg', '@electric-sql/pglite', '@electric-sql/pglite-socket'];
+const serverExternals = ['pg', '@prisma/client', '@prisma/adapter-pg', '@electric-sql/pglite'];
 
 const securityHeaders = [
   { key: 'X-Content-Type-Options', value: 'nosniff' },

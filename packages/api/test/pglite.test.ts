@@ -45,7 +45,7 @@ describe('API on the embedded PGlite', () => {
 
     const page = await a.runs.list({ workflowId: id });
     expect(page.items).toHaveLength(1);
-    expect(page.items[0]).toMatchObject({ status: 'queued', trigger: 'webhook', idempotencyKey: 'embedded:k1', version: 1 });
+    expect(page.items[0]).toMatchObject({ status: 'queued', trigger: 'webhook', idempotencyKey: 'k1', version: 1 });
     expect((await a.runs.get({ id: page.items[0]!.id })).steps).toEqual([]);
   });
 });

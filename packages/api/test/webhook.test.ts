@@ -90,7 +90,7 @@ describe.skipIf(postgresUnavailable !== null)(`webhook ingress on PostgreSQL${po
       existingPayloadHash: sha256('{"a":1,"b":[1,2]}'),
       payloadHash: sha256('{"a":2}'),
     });
-    // The same key on another hook is another request.
+    // Keys are per workflow: the same key on another workflow's hook is another request.
     expect((await post('invoices', '{"invoice": {"number": "x"}}', { 'Idempotency-Key': 'delivery-1' })).status).toBe(202);
   });
 
@@ -104,7 +104,7 @@ describe.skipIf(postgresUnavailable !== null)(`webhook ingress on PostgreSQL${po
     expect(missing.status).toBe(400);
     expect((missing.body as { error: string }).error).toContain('"invoice.number"');
     const run = await t.db.prisma.run.findFirstOrThrow({ where: { tenantId, id: (first.body as { runId: string }).runId } });
-    expect(run.idempotencyKey).toBe('invoices:INV-9');
+    expect(run.idempotencyKey).toBe('INV-9');
   });
 
   it('turns 20 concurrent identical deliveries into one run', async () => {
@@ -115,7 +115,7 @@ describe.skipIf(postgresUnavailable !== null)(`webhook ingress on PostgreSQL${po
     expect(runIds.size).toBe(1);
     expect(results.filter((r) => r.status === 202)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(19);
-    expect(await t.db.prisma.run.count({ where: { tenantId, idempotencyKey: 'orders:burst-1' } })).toBe(1);
+    expect(await t.db.prisma.run.count({ where: { tenantId, idempotencyKey: 'burst-1' } })).toBe(1);
   });
 
   /** Plays the worker: waits for the run carrying `correlationId`, then writes what a worker would. */

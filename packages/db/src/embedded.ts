@@ -22,7 +22,7 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-/** pglite-socket's default of 1 resets every second client; pools + LISTEN + the web app need more. */
+/** Pools of the worker and the web app share the one session, taking turns (pglite-wire-server.ts). */
 const MAX_CONNECTIONS = 20;
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
@@ -32,13 +32,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const releaseLock = await lockDataDir(dataDir);
   // Loaded lazily so that importing @switchyard/db (e.g. from the Next.js server) does not pull in
   // the WASM engine unless the embedded database is actually started.
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+  const [{ PGlite }, { servePGlite }] = await Promise.all([import('@electric-sql/pglite'), import('./pglite-wire-server')]);
   let db: InstanceType<typeof PGlite> | undefined;
   try {
     db = await PGlite.create({ dataDir });
-    const server = new PGLiteSocketServer({ db, host, port: opts.port ?? 0, maxConnections: MAX_CONNECTIONS });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
+    const server = await servePGlite(db, { host, port: opts.port ?? 0, maxConnections: MAX_CONNECTIONS });
+    const port = server.port;
     const pglite = db;
     let stopped: Promise<void> | undefined;
     return {
@@ -46,7 +45,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       port,
       stop() {
         stopped ??= (async () => {
-          await server.stop();
+          await server.close();
           await pglite.close();
           await releaseLock();
         })();

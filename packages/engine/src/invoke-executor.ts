@@ -11,6 +11,8 @@ export interface InvokeParams {
   input: unknown;
   timeoutMs: number;
   clock: Clock;
+  /** Aborts the attempt from outside (the run slice stopped: lease lost or worker gone). */
+  signal?: AbortSignal;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -25,6 +27,9 @@ export async function invokeExecutor(params: InvokeParams): Promise<AttemptResul
   const controller = new AbortController();
   const timerCancel = new AbortController();
   let timedOut = false;
+  const stop = () => controller.abort(params.signal?.reason);
+  if (params.signal?.aborted) stop();
+  else params.signal?.addEventListener('abort', stop, { once: true });
 
   const timeout = clock.sleep(timeoutMs, timerCancel.signal).then(
     () => {
@@ -55,6 +60,7 @@ export async function invokeExecutor(params: InvokeParams): Promise<AttemptResul
     return { ok: false, error: classifyError(err, timedOut ? { timeoutMs } : null) };
   } finally {
     timerCancel.abort();
+    params.signal?.removeEventListener('abort', stop);
   }
 }
 

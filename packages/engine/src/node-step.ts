@@ -1,30 +1,59 @@
-import { DEFAULT_OUTPUT_PORT, DelayConfigSchema, ERROR_PORT, type GraphNode } from '@switchyard/workflow';
+import { DEFAULT_OUTPUT_PORT, type GraphNode, type RetryPolicy } from '@switchyard/workflow';
+import { applyCompensationResult } from './compensation';
 import { invokeExecutor, type AttemptResult } from './invoke-executor';
-import type { Activation, RunState, StepError, StepRecord } from './ports';
-import { resolvePolicy, retryDelayMs } from './policy';
+import { mapItemFailed, mapItemSucceeded } from './map-steps';
+import { activationLogger, complete, failFinally, recordCompensable, scheduleRetry, stepBase, type StepOutcome } from './outcomes';
+import type { Activation, RunState } from './ports';
+import { resolvePolicy } from './policy';
 import { activationIdempotencyKey, type RunContext } from './run-context';
-import { removeActivation, scheduleSuccessors } from './run-state';
-import { toStepError, type ClassifiedError } from './step-error';
+import { toStepError } from './step-error';
 
-/** What processing one due activation did to the (already mutated) state. */
-export type StepOutcome =
-  /** A step was recorded; the state must be committed with it. */
-  | { kind: 'recorded'; step: StepRecord; completedOutput?: { value: unknown } }
-  /** A delay node armed its timer: nothing to record, the next commit carries it. */
-  | { kind: 'timer-armed' }
-  /** The node failed for good with no error route: the run fails. */
-  | { kind: 'run-failed'; step: StepRecord; error: StepError & { nodeId: string } };
+/**
+ * One executor attempt, split in two so that several can run at once: `execute` does the I/O and
+ * touches no state; `applyExecution` folds the result into the state, one at a time, right before
+ * the commit that records it.
+ */
+export interface Execution {
+  /** A copy of the activation as it was launched (the state's own object may change meanwhile). */
+  activation: Activation;
+  idempotencyKey: string;
+  retry: RetryPolicy;
+  startedAt: number;
+  finishedAt: number;
+  result: AttemptResult;
+}
 
-export async function processActivation(rc: RunContext, state: RunState, node: GraphNode, activation: Activation): Promise<StepOutcome> {
-  if (node.kind === 'delay') return processDelay(rc, state, node, activation);
+/** Idempotency keys of compensations use this node-id suffix: `#` cannot occur in a node id. */
+export const COMPENSATION_SUFFIX = '#compensate';
 
-  const policy = resolvePolicy(node, rc.defaults);
-  const idempotencyKey = activationIdempotencyKey(rc.run, node.id, activation.id);
-  const logger = rc.log.child({ nodeId: node.id, kind: node.kind, activationId: activation.id, attempt: activation.attempt });
-  const executor = Object.hasOwn(rc.executors, node.kind) ? rc.executors[node.kind] : undefined;
+interface Target {
+  kind: string | undefined;
+  config: unknown;
+  policy: GraphNode['policy'];
+  idempotencyKey: string;
+}
 
+function targetOf(rc: RunContext, node: GraphNode, activation: Activation): Target {
+  if (activation.compensates !== undefined) {
+    return {
+      kind: node.compensation?.kind,
+      config: node.compensation?.config ?? {},
+      policy: node.compensation?.policy ?? node.policy,
+      // Keyed by the activation it undoes: stable across retries and crashes, distinct from the forward step's key.
+      idempotencyKey: activationIdempotencyKey(rc.run, `${node.id}${COMPENSATION_SUFFIX}`, activation.compensates),
+    };
+  }
+  return { kind: node.kind, config: node.config, policy: node.policy, idempotencyKey: activationIdempotencyKey(rc.run, node.id, activation.id) };
+}
+
+export async function execute(rc: RunContext, node: GraphNode, launched: Activation, signal: AbortSignal): Promise<Execution> {
+  const activation = structuredClone(launched);
+  const target = targetOf(rc, node, activation);
+  const policy = resolvePolicy({ policy: target.policy }, rc.defaults);
+  const kind = target.kind ?? '(none)';
+  const executor = target.kind !== undefined && Object.hasOwn(rc.executors, target.kind) ? rc.executors[target.kind] : undefined;
   const startedAt = rc.clock.now();
-  const attempt: AttemptResult = executor
+  const result: AttemptResult = executor
     ? await invokeExecutor({
         executor,
         ctx: {
@@ -33,126 +62,63 @@ export async function processActivation(rc: RunContext, state: RunState, node: G
           correlationId: rc.run.correlationId,
           nodeId: node.id,
           attempt: activation.attempt,
-          idempotencyKey,
-          logger,
+          idempotencyKey: target.idempotencyKey,
+          logger: activationLogger(rc, activation, kind),
           trigger: rc.run.triggerPayload,
+          ...(activation.compensates !== undefined ? { phase: 'compensation' as const } : {}),
         },
-        config: node.config,
+        config: target.config,
         input: activation.input,
         timeoutMs: policy.timeoutMs,
         clock: rc.clock,
+        signal,
       })
-    : { ok: false, error: { code: 'unknown_kind', message: `no executor is registered for node kind "${node.kind}"`, retryable: false } };
-  const finishedAt = rc.clock.now();
+    : { ok: false, error: { code: 'unknown_kind', message: `no executor is registered for node kind "${kind}"`, retryable: false } };
+  return { activation, idempotencyKey: target.idempotencyKey, retry: policy.retry, startedAt, finishedAt: rc.clock.now(), result };
+}
 
-  const step: StepRecord = {
-    nodeId: node.id,
-    activationId: activation.id,
-    attempt: activation.attempt,
-    status: attempt.ok ? 'succeeded' : 'failed',
-    idempotencyKey,
-    input: activation.input,
-    startedAt,
-    finishedAt,
-    durationMs: finishedAt - startedAt,
-  };
+export function applyExecution(rc: RunContext, state: RunState, node: GraphNode, exec: Execution): StepOutcome {
+  const step = stepBase(exec.activation, exec.idempotencyKey, exec.startedAt, exec.finishedAt);
+  const logger = activationLogger(rc, exec.activation, node.kind);
+  const activation = state.pending.find((a) => a.id === exec.activation.id);
+  if (!activation) return applyOrphan(state, node, exec, logger);
+  if (activation.compensates !== undefined) return applyCompensationResult(rc, state, activation, exec, step, logger);
 
-  if (attempt.ok) {
-    const port = attempt.result.port ?? DEFAULT_OUTPUT_PORT;
-    step.output = attempt.result.output;
+  if (exec.result.ok) {
+    const { output } = exec.result.result;
+    const port = exec.result.result.port ?? DEFAULT_OUTPUT_PORT;
+    step.output = output;
     step.port = port;
-    if (attempt.result.response) state.response = attempt.result.response;
-    complete(rc, state, node, activation, port, attempt.result.output);
+    if (activation.item) return mapItemSucceeded(rc, state, activation, step, output);
+    if (exec.result.result.response) state.response = exec.result.result.response;
+    recordCompensable(state, node, activation.id, activation.input, output);
+    complete(rc, state, node, activation, port, output);
     logger.info({ port, durationMs: step.durationMs }, 'step succeeded');
-    return { kind: 'recorded', step, completedOutput: { value: attempt.result.output } };
+    return { steps: [step], completedOutput: { value: output }, commit: true };
   }
 
-  const error = attempt.error;
+  const error = exec.result.error;
+  step.status = 'failed';
   step.error = toStepError(error);
-  if (error.retryable && activation.attempt < policy.retry.maxAttempts) {
-    const delayMs = retryDelayMs(policy.retry, activation.attempt, rc.random, error.retryAfterMs);
-    step.retryAt = finishedAt + delayMs;
-    // The activation stays where it is in the queue; only its attempt and due time change.
-    activation.attempt += 1;
-    activation.notBefore = step.retryAt;
-    logger.warn({ code: error.code, err: error.message, status: error.status, delayMs, retryAt: step.retryAt }, 'step failed; retry scheduled');
-    return { kind: 'recorded', step };
-  }
-  return failFinally(rc, state, node, activation, step, error, logger);
+  if (scheduleRetry(rc, activation, step, error, exec.retry, logger)) return { steps: [step], commit: true };
+  if (activation.item) return mapItemFailed(rc, state, activation, step, error, logger);
+  return failFinally(rc, state, node, activation, [step], error, logger);
 }
 
 /**
- * The delay kind is a durable timer, not an executor: the first visit only records when it is due
- * (the run parks and the worker lets it go), the visit after that forwards the input unchanged.
+ * The run failed (or the node's map failed) while this attempt was in flight and its activation was
+ * cancelled. Its effect may have happened all the same: record it, and keep it for compensation.
  */
-function processDelay(rc: RunContext, state: RunState, node: GraphNode, activation: Activation): StepOutcome {
-  const now = rc.clock.now();
-  const parsed = DelayConfigSchema.safeParse(node.config);
-  const idempotencyKey = activationIdempotencyKey(rc.run, node.id, activation.id);
-  const logger = rc.log.child({ nodeId: node.id, kind: node.kind, activationId: activation.id, attempt: activation.attempt });
-  const base = { nodeId: node.id, activationId: activation.id, attempt: activation.attempt, idempotencyKey, input: activation.input };
-
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(config)'}: ${i.message}`).join('; ');
-    const step: StepRecord = { ...base, status: 'failed', startedAt: now, finishedAt: now, durationMs: 0 };
-    const error: ClassifiedError = { code: 'invalid_config', message: `delay config is invalid: ${details}`, retryable: false };
-    step.error = toStepError(error);
-    return failFinally(rc, state, node, activation, step, error, logger);
+function applyOrphan(state: RunState, node: GraphNode, exec: Execution, logger: RunContext['log']): StepOutcome {
+  const step = stepBase(exec.activation, exec.idempotencyKey, exec.startedAt, exec.finishedAt);
+  if (exec.result.ok) {
+    step.output = exec.result.result.output;
+    step.port = exec.result.result.port ?? DEFAULT_OUTPUT_PORT;
+    if (exec.activation.compensates === undefined) recordCompensable(state, node, exec.activation.id, exec.activation.input, step.output);
+  } else {
+    step.status = 'failed';
+    step.error = toStepError(exec.result.error);
   }
-
-  const { durationMs } = parsed.data;
-  if (!activation.timerArmed) {
-    activation.timerArmed = true;
-    activation.notBefore = now + durationMs;
-    logger.info({ durationMs, wakeAt: activation.notBefore }, 'delay timer armed');
-    return { kind: 'timer-armed' };
-  }
-
-  const startedAt = (activation.notBefore ?? now) - durationMs;
-  const step: StepRecord = {
-    ...base,
-    status: 'succeeded',
-    output: activation.input,
-    port: DEFAULT_OUTPUT_PORT,
-    startedAt,
-    finishedAt: now,
-    durationMs: now - startedAt,
-  };
-  complete(rc, state, node, activation, DEFAULT_OUTPUT_PORT, activation.input);
-  logger.info({ durationMs: step.durationMs }, 'delay elapsed');
-  return { kind: 'recorded', step, completedOutput: { value: activation.input } };
-}
-
-/** Permanent failure or attempts exhausted: follow the node's `error` edges if it has any, else fail the run. */
-function failFinally(
-  rc: RunContext,
-  state: RunState,
-  node: GraphNode,
-  activation: Activation,
-  step: StepRecord,
-  error: ClassifiedError,
-  logger: RunContext['log'],
-): StepOutcome {
-  const fields = { code: error.code, err: error.message, status: error.status, retryable: error.retryable };
-  if (rc.graph.targets(node.id, ERROR_PORT).length > 0) {
-    const routed = { error: pruneUndefined({ code: error.code, message: error.message, status: error.status }), input: activation.input };
-    step.port = ERROR_PORT;
-    step.output = routed;
-    complete(rc, state, node, activation, ERROR_PORT, routed);
-    logger.warn(fields, 'step failed; routed to the error port');
-    return { kind: 'recorded', step, completedOutput: { value: routed } };
-  }
-  removeActivation(state, activation.id);
-  logger.error(fields, 'step failed; run fails');
-  return { kind: 'run-failed', step, error: { ...toStepError(error), nodeId: node.id } };
-}
-
-function complete(rc: RunContext, state: RunState, node: GraphNode, activation: Activation, port: string, output: unknown): void {
-  state.outputs[node.id] = output;
-  removeActivation(state, activation.id);
-  scheduleSuccessors(state, rc.graph, node.id, port, output);
-}
-
-function pruneUndefined<T extends Record<string, unknown>>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+  logger.warn({ status: step.status }, 'step finished after its activation was cancelled; recorded, not continued');
+  return { steps: [step], commit: true };
 }

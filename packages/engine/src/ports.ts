@@ -8,8 +8,25 @@ export { NodeExecutionError } from '@switchyard/workflow';
  * in-memory ones and a fake clock, which is what makes crash recovery testable without a network.
  */
 
-export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * `waiting`: parked on a wait-for-event or approval (claimable again at `wakeAt` for its timeout, or
+ * once an event is delivered). `compensated` / `compensation_failed`: the run failed and the
+ * compensations of its completed steps then all succeeded / not all succeeded.
+ */
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'waiting'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'compensated'
+  | 'compensation_failed';
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'compensated', 'compensation_failed'];
 export type StepStatus = 'succeeded' | 'failed';
+
+export type WaitKind = 'event' | 'approval';
+export type ApprovalDecision = 'approved' | 'rejected';
 
 export interface Clock {
   now(): number;
@@ -29,6 +46,58 @@ export interface Activation {
   notBefore?: number;
   /** Set by the delay node once its timer has been armed. */
   timerArmed?: boolean;
+  /** A map body activation: the map activation it belongs to and the item's index. */
+  item?: { map: string; index: number };
+  /** A wait-for-event or approval node once its wait is registered. */
+  wait?: WaitState;
+  /** A compensation activation: the id of the completed activation it undoes. */
+  compensates?: string;
+}
+
+export interface WaitState {
+  kind: WaitKind;
+  /** The evaluated key expression: what a delivered event must carry. */
+  key: string;
+  registeredAt: number;
+  /** Epoch ms after which the node leaves by its `timeout` port; absent waits without limit. */
+  timeoutAt?: number;
+  /** Set by deliverEvent; the next claim completes the node with it. */
+  delivered?: { payload: unknown; decision?: ApprovalDecision; at?: number };
+}
+
+/** A map in progress, keyed in RunState.maps by the map's activation id. */
+export interface MapFrame {
+  /** The map node's own activation (its input, for error routing), out of `pending` while items run. */
+  activation: Activation;
+  bodyNodeId: string;
+  items: unknown[];
+  /** By item index; filled as items complete, `null` until then. */
+  results: unknown[];
+  /** Index of the next item to start; items from here on wait for a free slot. */
+  next: number;
+  done: number;
+  concurrency: number;
+  onItemError: 'fail' | 'continue';
+  startedAt: number;
+}
+
+/** A completed step whose node declares a compensation: what the compensation receives. */
+export interface CompensableStep {
+  activationId: string;
+  nodeId: string;
+  input: unknown;
+  output: unknown;
+}
+
+/** Set once the run has failed for good: the forward part stops and compensations run. */
+export interface RunFailure {
+  error: StepError & { nodeId?: string };
+  /** False while steps that were in flight when the run failed are still finishing. */
+  compensating: boolean;
+  /** Compensations still to run, the current one first (reverse completion order). */
+  queue: CompensableStep[];
+  compensated: number;
+  compensationsFailed: number;
 }
 
 /** The durable cursor of a run, stored with the run after every step. */
@@ -40,6 +109,22 @@ export interface RunState {
   seq: number;
   /** Set by a respond node: what a synchronous webhook caller receives. */
   response?: HttpResponseSpec;
+  /** Join buffers: join node id → source node id → outputs delivered and not yet joined (FIFO). */
+  joins?: Record<string, Record<string, unknown[]>>;
+  /** Maps in progress by map activation id. */
+  maps?: Record<string, MapFrame>;
+  /** Completed steps with a declared compensation, in completion order. */
+  compensable?: CompensableStep[];
+  failure?: RunFailure;
+}
+
+/** An open wait, as the db indexes it to route an incoming event or decision to its run. */
+export interface WaitRegistration {
+  activationId: string;
+  nodeId: string;
+  kind: WaitKind;
+  key: string;
+  timeoutAt?: number;
 }
 
 export interface StepError {
@@ -68,6 +153,10 @@ export interface StepRecord {
   durationMs: number;
   /** When a failed attempt will be retried (epoch ms). */
   retryAt?: number;
+  /** `compensation` for a compensating action's attempts; absent for the forward steps. */
+  phase?: 'compensation';
+  /** For a map body step: the index of its item. */
+  itemIndex?: number;
 }
 
 export interface ClaimedRun {
@@ -89,10 +178,15 @@ export interface RunCommit {
   steps: StepRecord[];
   state: RunState;
   status: RunStatus;
-  /** For status `queued`/`waiting`: when the run becomes claimable again (durable timer). */
+  /**
+   * For status `queued`/`waiting`: when the run becomes claimable again (durable timer). Absent on
+   * `waiting` when only an event or a decision can wake the run.
+   */
   wakeAt?: number;
   result?: unknown;
   error?: StepError & { nodeId?: string };
+  /** Every open wait of the run after this commit (replaces the previous list). */
+  waits: WaitRegistration[];
 }
 
 export interface RunStore {

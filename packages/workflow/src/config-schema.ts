@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { coreRegistry } from './kinds/core';
+import { builtinRegistry } from './kinds/control';
 import { outputPortsOf, type NodeCategory, type NodeKindDefinition, type NodeKindRegistry } from './kinds/contract';
 
 export type JsonSchema = z.core.JSONSchema.BaseSchema;
@@ -48,6 +48,6 @@ export function nodeKindMetadata(def: NodeKindDefinition<unknown>): NodeKindMeta
 }
 
 /** Metadata of every kind in the registry, in registration order (the palette's order). */
-export function listNodeKinds(registry: NodeKindRegistry = coreRegistry): NodeKindMetadata[] {
+export function listNodeKinds(registry: NodeKindRegistry = builtinRegistry): NodeKindMetadata[] {
   return [...registry.values()].map(nodeKindMetadata);
 }

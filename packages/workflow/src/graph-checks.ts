@@ -14,6 +14,8 @@ export interface NodeEntry {
   configValid: boolean;
   /** The config as parsed by the kind's schema, when valid. */
   config?: unknown;
+  /** The compensation's config as parsed by its kind's schema, when valid. */
+  compensationConfig?: Record<string, unknown>;
 }
 
 export interface EdgeEntry {

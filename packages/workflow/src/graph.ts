@@ -35,6 +35,18 @@ export type NodePolicy = z.infer<typeof NodePolicySchema>;
 export const PositionSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
 export type Position = z.infer<typeof PositionSchema>;
 
+/**
+ * A compensating action (saga): another node kind with its own config, run when the run fails after
+ * this node completed, e.g. "cancel the sales order" for "create the sales order". Its retries and
+ * timeout come from `policy`, else from the node's own policy.
+ */
+export const CompensationSchema = z.object({
+  kind: z.string().min(1),
+  config: z.record(z.string(), z.unknown()).default({}),
+  policy: NodePolicySchema.optional(),
+});
+export type Compensation = z.infer<typeof CompensationSchema>;
+
 export const GraphNodeSchema = z.object({
   id: IdSchema,
   kind: z.string().min(1),
@@ -42,6 +54,7 @@ export const GraphNodeSchema = z.object({
   position: PositionSchema.default({ x: 0, y: 0 }),
   config: z.record(z.string(), z.unknown()).default({}),
   policy: NodePolicySchema.optional(),
+  compensation: CompensationSchema.optional(),
 });
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 
@@ -72,3 +85,9 @@ export type Graph = z.infer<typeof GraphSchema>;
 /** Ports every node has besides its kind's own outputs: failures can be routed instead of failing the run. */
 export const ERROR_PORT = 'error';
 export const DEFAULT_OUTPUT_PORT = 'out';
+/** A map node's port to its body: the one node run once per item. */
+export const MAP_ITEM_PORT = 'item';
+/** Wait and approval nodes leave by this port when nobody answered in time. */
+export const TIMEOUT_PORT = 'timeout';
+export const APPROVED_PORT = 'approved';
+export const REJECTED_PORT = 'rejected';

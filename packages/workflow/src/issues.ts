@@ -15,6 +15,9 @@ export const GRAPH_ISSUE_CODES = [
   'multiple_triggers',
   'unreachable_node',
   'cycle',
+  'invalid_compensation',
+  'map_body',
+  'join_inputs',
   'too_many_issues',
 ] as const;
 

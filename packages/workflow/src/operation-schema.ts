@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CompensationSchema,
   GraphEdgeSchema,
   GraphNodeSchema,
   GraphSettingsSchema,
@@ -51,6 +52,13 @@ export const UpdateNodePolicyOperationSchema = z.object({
   policy: NodePolicySchema.optional(),
 });
 
+/** `compensation` absent removes the node's compensating action. */
+export const UpdateNodeCompensationOperationSchema = z.object({
+  type: z.literal('updateNodeCompensation'),
+  nodeId: IdSchema,
+  compensation: CompensationSchema.optional(),
+});
+
 export const AddEdgeOperationSchema = z.object({ type: z.literal('addEdge'), edge: GraphEdgeSchema });
 
 export const RemoveEdgesOperationSchema = z.object({ type: z.literal('removeEdges'), edgeIds });
@@ -81,6 +89,7 @@ export const PrimitiveGraphOperationSchema = z.discriminatedUnion('type', [
   UpdateNodeConfigOperationSchema,
   UpdateNodeLabelOperationSchema,
   UpdateNodePolicyOperationSchema,
+  UpdateNodeCompensationOperationSchema,
   AddEdgeOperationSchema,
   RemoveEdgesOperationSchema,
   UpdateSettingsOperationSchema,
@@ -105,6 +114,7 @@ export type MoveNodesOperation = z.infer<typeof MoveNodesOperationSchema>;
 export type UpdateNodeConfigOperation = z.infer<typeof UpdateNodeConfigOperationSchema>;
 export type UpdateNodeLabelOperation = z.infer<typeof UpdateNodeLabelOperationSchema>;
 export type UpdateNodePolicyOperation = z.infer<typeof UpdateNodePolicyOperationSchema>;
+export type UpdateNodeCompensationOperation = z.infer<typeof UpdateNodeCompensationOperationSchema>;
 export type AddEdgeOperation = z.infer<typeof AddEdgeOperationSchema>;
 export type RemoveEdgesOperation = z.infer<typeof RemoveEdgesOperationSchema>;
 export type UpdateSettingsOperation = z.infer<typeof UpdateSettingsOperationSchema>;

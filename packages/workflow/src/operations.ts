@@ -86,7 +86,7 @@ function removalOf(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): Ba
 }
 
 /** Drops an optional key entirely (not `key: undefined`), so that undo restores the node exactly. */
-function withoutKey(node: GraphNode, key: 'label' | 'policy'): GraphNode {
+function withoutKey(node: GraphNode, key: 'label' | 'policy' | 'compensation'): GraphNode {
   const copy = { ...node };
   delete copy[key];
   return copy;
@@ -142,6 +142,15 @@ function applyPrimitive(graph: Graph, op: PrimitiveGraphOperation): AppliedOpera
       return {
         graph: replaceNode(graph, i, next),
         inverse: { type: 'updateNodePolicy', nodeId: op.nodeId, ...(node.policy === undefined ? {} : { policy: node.policy }) },
+      };
+    }
+    case 'updateNodeCompensation': {
+      const i = nodeIndex(graph, op.nodeId, op.type);
+      const node = graph.nodes[i]!;
+      const next = op.compensation === undefined ? withoutKey(node, 'compensation') : { ...node, compensation: op.compensation };
+      return {
+        graph: replaceNode(graph, i, next),
+        inverse: { type: 'updateNodeCompensation', nodeId: op.nodeId, ...(node.compensation === undefined ? {} : { compensation: node.compensation }) },
       };
     }
     case 'addEdge': {

@@ -12,7 +12,8 @@ import {
 } from './graph';
 import { checkGraphStructure, type EdgeEntry, type NodeEntry } from './graph-checks';
 import { IssueCollector, quoteId, type GraphIssue } from './issues';
-import { coreRegistry } from './kinds/core';
+import { builtinRegistry } from './kinds/control';
+import { checkControlFlow } from './control-checks';
 import { type NodeKindRegistry } from './kinds/contract';
 import { migrateGraph } from './migrations';
 import { describeValue, formatPath, groupIssuesByField, parseWithPhrases } from './zod-issues';
@@ -159,10 +160,15 @@ function validateMigrated(input: unknown, registry: NodeKindRegistry): ValidateG
   const nodes = readNodes(rawNodes, registry, issues);
   const edges = readEdges(rawEdges, issues);
   checkGraphStructure(nodes, edges, registry, issues);
+  checkControlFlow(nodes, edges, registry, issues);
 
   if (issues.count > 0 || !settings.success) return { ok: false, errors: issues.result() };
   // No issues means every node and edge parsed and every config matched its kind's schema.
-  const graphNodes: GraphNode[] = nodes.map((n) => ({ ...n.node!, config: n.config as GraphNode['config'] }));
+  const graphNodes: GraphNode[] = nodes.map((n) => {
+    const node: GraphNode = { ...n.node!, config: n.config as GraphNode['config'] };
+    if (node.compensation && n.compensationConfig) node.compensation = { ...node.compensation, config: n.compensationConfig };
+    return node;
+  });
   const graphEdges: GraphEdge[] = edges.map((e) => e.edge!);
   return {
     ok: true,
@@ -175,7 +181,7 @@ function validateMigrated(input: unknown, registry: NodeKindRegistry): ValidateG
  * first, never throws, and when valid returns the parsed graph (defaults applied, each node's config
  * parsed by its kind's schema).
  */
-export function validateGraph(input: unknown, registry: NodeKindRegistry = coreRegistry): ValidateGraphResult {
+export function validateGraph(input: unknown, registry: NodeKindRegistry = builtinRegistry): ValidateGraphResult {
   try {
     return validateMigrated(migrateGraph(input), registry);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { configJsonSchema, coreNodeKinds, coreRegistry, defineNodeKind, listNodeKinds, type NodeKindDefinition } from '../src';
+import { builtinNodeKinds, configJsonSchema, coreNodeKinds, coreRegistry, defineNodeKind, listNodeKinds, type NodeKindDefinition } from '../src';
 
 type ObjectSchema = { type: string; properties: Record<string, Record<string, unknown>>; required?: string[] };
 
@@ -62,7 +62,8 @@ describe('configJsonSchema', () => {
 describe('listNodeKinds', () => {
   it('lists every core kind with browser-friendly metadata', () => {
     const kinds = listNodeKinds();
-    expect(kinds.map((k) => k.kind)).toEqual(coreNodeKinds.map((k) => k.kind));
+    expect(kinds.map((k) => k.kind)).toEqual(builtinNodeKinds.map((k) => k.kind));
+    expect(kinds.slice(0, coreNodeKinds.length).map((k) => k.kind)).toEqual(coreNodeKinds.map((k) => k.kind));
     // Plain JSON: it crosses tRPC and server/client component boundaries.
     expect(JSON.parse(JSON.stringify(kinds))).toEqual(kinds);
     expect(kinds.find((k) => k.kind === 'condition')).toMatchObject({

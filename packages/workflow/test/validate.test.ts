@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  builtinRegistry,
   coreRegistry,
   defineNodeKind,
   GRAPH_ISSUE_CODES,
@@ -13,12 +14,12 @@ import {
 import { graph } from '../src/testing';
 import { validBuilder } from './helpers';
 
-function issuesOf(input: unknown, registry = coreRegistry): GraphIssue[] {
+function issuesOf(input: unknown, registry: ReadonlyMap<string, NodeKindDefinition<unknown>> = builtinRegistry): GraphIssue[] {
   const result = validateGraph(input, registry);
   return result.ok ? [] : result.errors;
 }
 
-function expectOk(input: unknown, registry = coreRegistry): Graph {
+function expectOk(input: unknown, registry: ReadonlyMap<string, NodeKindDefinition<unknown>> = builtinRegistry): Graph {
   const result = validateGraph(input, registry);
   if (!result.ok) throw new Error(`expected a valid graph, got ${JSON.stringify(result.errors, null, 2)}`);
   return result.graph;
@@ -159,6 +160,36 @@ describe('validateGraph: every issue code', () => {
       passing: () => validBuilder().edge('check', 'ok', 'false').build(),
       expected: { path: 'edges[4]', edgeId: 'check-false-map', nodeId: 'map' },
       messageMatch: /closes a cycle: map → call → check → map/,
+    },
+    {
+      code: 'invalid_compensation',
+      failing: () =>
+        validBuilder()
+          .node('cancel', 'http.request', { url: 'http://x' }, { compensation: { kind: 'http.request', config: { url: '' } } })
+          .edge('ok', 'cancel')
+          .build(),
+      passing: () =>
+        validBuilder()
+          .node('cancel', 'http.request', { url: 'http://x' }, { compensation: { kind: 'http.request', config: { url: 'http://x/undo' } } })
+          .edge('ok', 'cancel')
+          .build(),
+      expected: { path: 'nodes[5].compensation.config.url', nodeId: 'cancel' },
+      messageMatch: /^Node "cancel": compensation \(HTTP request\): url must not be empty$/,
+    },
+    {
+      code: 'map_body',
+      failing: () => validBuilder().node('each', 'map', { items: 'lines' }).edge('ok', 'each').build(),
+      passing: () =>
+        validBuilder().node('each', 'map', { items: 'lines' }).node('line', 'transform', { expression: '$' }).edge('ok', 'each').edge('each', 'line', 'item').build(),
+      expected: { path: 'nodes[5]', nodeId: 'each' },
+      messageMatch: /^Map "each" has no body: connect its "item" port/,
+    },
+    {
+      code: 'join_inputs',
+      failing: () => validBuilder().node('both', 'join').edge('ok', 'both').build(),
+      passing: () => validBuilder().node('both', 'join').edge('ok', 'both').edge('check', 'both', 'false').build(),
+      expected: { path: 'nodes[5]', nodeId: 'both' },
+      messageMatch: /^Join "both" has one incoming branch; connect at least two/,
     },
   ];
 

@@ -13,6 +13,14 @@ export function formatDateTime(value: DateLike): string {
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+/** Time of day with milliseconds: steps of one run are close together, the date adds nothing. */
+export function formatTime(value: DateLike): string {
+  const d = toDate(value);
+  if (!d) return '—';
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return `${time}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
 export function formatRelative(value: DateLike, now: number = Date.now()): string {
   const d = toDate(value);
   if (!d) return '—';

@@ -73,14 +73,12 @@ export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): P
   const trigger = webhookTriggerConfig(target.activeVersion.graph as Graph);
   const keyLookup = idempotencyKeyOf(headers, parsed.value, trigger?.idempotencyKeyPath);
   if (!keyLookup.ok) return reply(400, { error: keyLookup.reason });
-  // Keys are unique per tenant; scoping them by path keeps two hooks whose senders use the same
-  // natural keys (invoice 1001, order 1001) from colliding.
-  const idempotencyKey = keyLookup.key === null ? null : `${request.path}:${keyLookup.key}`;
+  const idempotencyKey = keyLookup.key;
   const hash = payloadHash(parsed.value);
 
   if (idempotencyKey !== null) {
     // Cheap early answer for retries; enqueueRun's ON CONFLICT settles the concurrent case below.
-    const existing = await findRunByIdempotencyKey(db.prisma, tenant.id, idempotencyKey);
+    const existing = await findRunByIdempotencyKey(db.prisma, tenant.id, target.workflowId, idempotencyKey);
     if (existing && existing.payloadHash !== hash) return keyConflict(existing.id, idempotencyKey, existing.payloadHash, hash);
   }
 

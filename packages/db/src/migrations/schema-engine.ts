@@ -88,17 +88,16 @@ export interface ScratchDatabase {
 }
 
 export async function openScratchDatabase(): Promise<ScratchDatabase> {
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+  const [{ PGlite }, { servePGlite }] = await Promise.all([import('@electric-sql/pglite'), import('../pglite-wire-server')]);
   const db = await PGlite.create();
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 10 });
-  await server.start();
+  const server = await servePGlite(db, { host: '127.0.0.1', port: 0, maxConnections: 10 });
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    url: `postgres://postgres@127.0.0.1:${server.port}/postgres`,
     reset: async () => {
       await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
     },
     close: async () => {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };

@@ -14,10 +14,3 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
-/**
- * Graphs and payloads are plain JSON (parsed by their zod schemas), but their TypeScript types carry
- * `unknown` and optional fields that Prisma's InputJsonValue does not accept.
- */
-export function asJson(value: unknown): Prisma.InputJsonValue {
-  return value as Prisma.InputJsonValue;
-}

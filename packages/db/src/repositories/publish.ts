@@ -1,6 +1,7 @@
 import type { Graph } from '@switchyard/workflow';
+import { toJsonValue } from '../prisma-json';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { asJson, isUniqueViolation } from './client';
+import { isUniqueViolation } from './client';
 
 export interface PublishInput {
   workflowId: string;
@@ -48,7 +49,7 @@ export async function publishVersion(prisma: PrismaClient, tenantId: string, inp
       const { _max } = await tx.workflowVersion.aggregate({ where: { tenantId, workflowId: input.workflowId }, _max: { version: true } });
       const version = (_max.version ?? 0) + 1;
       const created = await tx.workflowVersion.create({
-        data: { tenantId, workflowId: input.workflowId, version, graph: asJson(input.graph), note: input.note },
+        data: { tenantId, workflowId: input.workflowId, version, graph: toJsonValue(input.graph), note: input.note },
         select: { id: true },
       });
       // Fenced by the revision so a save that lands between our read and this write aborts the publish.

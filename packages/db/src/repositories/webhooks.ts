@@ -33,6 +33,12 @@ const idempotentRunSelect = {
 } satisfies Prisma.RunSelect;
 export type IdempotentRun = Prisma.RunGetPayload<{ select: typeof idempotentRunSelect }>;
 
-export function findRunByIdempotencyKey(db: DbClient, tenantId: string, idempotencyKey: string): Promise<IdempotentRun | null> {
-  return db.run.findFirst({ where: { tenantId, idempotencyKey }, select: idempotentRunSelect });
+/** Run idempotency keys are unique per workflow: the same invoice number may start one run in each. */
+export function findRunByIdempotencyKey(
+  db: DbClient,
+  tenantId: string,
+  workflowId: string,
+  idempotencyKey: string,
+): Promise<IdempotentRun | null> {
+  return db.run.findFirst({ where: { tenantId, workflowId, idempotencyKey }, select: idempotentRunSelect });
 }

@@ -1,6 +1,7 @@
 import type { Graph } from '@switchyard/workflow';
+import { toJsonValue } from '../prisma-json';
 import type { Prisma } from '../generated/prisma/client';
-import { asJson, isUniqueViolation, type DbClient } from './client';
+import { isUniqueViolation, type DbClient } from './client';
 
 // Every query below has the tenant in its `where`: a workflow id from another tenant reads as "not found".
 
@@ -71,7 +72,7 @@ export async function createWorkflow(
 ): Promise<CreateWorkflowResult> {
   try {
     const row = await db.workflow.create({
-      data: { tenantId, name: input.name, description: input.description, draftGraph: asJson(input.draftGraph) },
+      data: { tenantId, name: input.name, description: input.description, draftGraph: toJsonValue(input.draftGraph) },
       select: { id: true },
     });
     return { ok: true, id: row.id };
@@ -98,7 +99,7 @@ export async function saveDraft(
 ): Promise<SaveDraftResult> {
   const { count } = await db.workflow.updateMany({
     where: { id: input.id, tenantId, draftRevision: input.expectedRevision },
-    data: { draftGraph: asJson(input.graph), draftRevision: { increment: 1 } },
+    data: { draftGraph: toJsonValue(input.graph), draftRevision: { increment: 1 } },
   });
   if (count === 1) return { status: 'saved', revision: input.expectedRevision + 1 };
   const current = await db.workflow.findFirst({ where: { id: input.id, tenantId }, select: { draftRevision: true } });

@@ -18,6 +18,11 @@ export interface NodeKindDefinition<Config = unknown> {
   defaultConfig: Config;
   /** Triggers start a run and have no inputs. */
   isTrigger: boolean;
+  /**
+   * Control-flow kinds the engine interprets itself (delay, map, join, waits): they have no executor,
+   * so they cannot be a map body or a compensation.
+   */
+  runsInEngine?: boolean;
   /** Output ports; a function when they depend on the config (e.g. switch cases). */
   outputs: readonly string[] | ((config: Config) => readonly string[]);
 }

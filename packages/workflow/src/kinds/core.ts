@@ -184,6 +184,7 @@ export const delay = defineNodeKind<DelayConfig>()({
   configSchema: DelayConfigSchema,
   defaultConfig: { durationMs: 1000 },
   isTrigger: false,
+  runsInEngine: true,
   outputs: ['out'],
 });
 

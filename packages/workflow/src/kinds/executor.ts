@@ -30,6 +30,8 @@ export interface ExecutorContext {
   logger: Logger;
   /** The run's trigger payload, for expressions that need it. */
   trigger: unknown;
+  /** Set when the executor runs as a node's compensating action (the run failed after the node completed). */
+  phase?: 'compensation';
 }
 
 export interface ExecutorResult {

@@ -1,3 +1,4 @@
 export * from './contract';
 export * from './core';
 export * from './executor';
+export * from './control';

@@ -1,9 +1,10 @@
-import { CURRENT_SCHEMA_VERSION, DEFAULT_OUTPUT_PORT, type Graph, type GraphEdge, type GraphNode, type GraphSettings, type NodePolicy, type Position } from '../graph';
+import { CURRENT_SCHEMA_VERSION, DEFAULT_OUTPUT_PORT, type Compensation, type Graph, type GraphEdge, type GraphNode, type GraphSettings, type NodePolicy, type Position } from '../graph';
 
 export interface BuilderNodeOptions {
   label?: string;
   position?: Position;
   policy?: NodePolicy;
+  compensation?: Compensation;
 }
 
 /**
@@ -25,6 +26,7 @@ export class GraphBuilder {
       position: options.position ?? { x: this.nodes.length * 240, y: 0 },
       config,
       ...(options.policy === undefined ? {} : { policy: options.policy }),
+      ...(options.compensation === undefined ? {} : { compensation: options.compensation }),
     });
     return this;
   }

@@ -17,7 +17,7 @@ import {
 import { canConnect, newId, type Graph, type GraphOperation } from '@switchyard/workflow';
 import { useCallback, useMemo, useState, type Dispatch as SetState, type SetStateAction } from 'react';
 import { useToast } from '@/components/toast';
-import { toFlowEdges, toFlowNodes, type IssueIndex } from './flow-mapping';
+import { labelIds, toFlowEdges, toFlowNodes, type IssueIndex } from './flow-mapping';
 import { kindsByName, registry } from './kinds';
 import type { DesignerNode } from './node-types';
 import { nodeTypes } from './node-types';
@@ -38,6 +38,8 @@ interface CanvasProps {
   setSelection: SetState<SetStateAction<Selection>>;
   dispatch: Dispatch;
   onAddNode: (kind: string, position: { x: number; y: number }) => void;
+  /** Something was selected on the canvas (the side panel switches to the inspector). */
+  onSelect: () => void;
 }
 
 const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
@@ -51,7 +53,7 @@ const MINIMAP_COLORS: Record<string, string> = {
   unknown: '#8a94a6',
 };
 
-export function Canvas({ graph, getGraph, issues, selection, setSelection, dispatch, onAddNode }: CanvasProps) {
+export function Canvas({ graph, getGraph, issues, selection, setSelection, dispatch, onAddNode, onSelect }: CanvasProps) {
   const toast = useToast();
   const { screenToFlowPosition } = useReactFlow();
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
@@ -90,13 +92,14 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
         // 'remove' is handled by onDelete, as one batch together with the removed edges.
       }
       if (selectChanges.size > 0) setSelection((s) => ({ ...s, nodes: applySelect(s.nodes, selectChanges) }));
+      if ([...selectChanges.values()].some(Boolean)) onSelect();
       if (sizes.length > 0) setMeasured((m) => new Map([...m, ...sizes]));
       if (moving.length > 0) setDragging((d) => new Map([...d, ...moving]));
       if (moved.length > 0) run([{ type: 'moveNodes', moves: moved }], { coalesceKey: `move:${moved.map((m) => m.nodeId).join(',')}` });
       const settled = changes.filter((c) => c.type === 'position' && !c.dragging).map((c) => (c as { id: string }).id);
       if (settled.length > 0) setDragging((d) => new Map([...d].filter(([id]) => !settled.includes(id))));
     },
-    [getGraph, run, setSelection],
+    [getGraph, onSelect, run, setSelection],
   );
 
   const onEdgesChange = useCallback(
@@ -104,8 +107,9 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
       const selectChanges = new Map<string, boolean>();
       for (const change of changes) if (change.type === 'select') selectChanges.set(change.id, change.selected);
       if (selectChanges.size > 0) setSelection((s) => ({ ...s, edges: applySelect(s.edges, selectChanges) }));
+      if ([...selectChanges.values()].some(Boolean)) onSelect();
     },
-    [setSelection],
+    [onSelect, setSelection],
   );
 
   const isValidConnection = useCallback<IsValidConnection>(
@@ -119,7 +123,7 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
       const request = { source: c.source, sourcePort: c.sourceHandle ?? 'out', target: c.target };
       const verdict = canConnect(current, registry, request);
       if (!verdict.ok) {
-        toast(verdict.reason, 'error');
+        toast(labelIds(current, verdict.reason), 'error');
         return;
       }
       const taken = new Set(current.edges.map((e) => e.id));
@@ -132,8 +136,9 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
   const onConnectEnd = useCallback<OnConnectEnd>(
     (_event, state: FinalConnectionState) => {
       if (state.isValid || !state.fromNode || !state.toNode || !state.fromHandle) return;
-      const reason = refusalReason(getGraph(), state);
-      if (reason) toast(reason, 'error');
+      const current = getGraph();
+      const reason = refusalReason(current, state);
+      if (reason) toast(labelIds(current, reason), 'error');
     },
     [getGraph, toast],
   );
@@ -166,7 +171,7 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
       event.preventDefault();
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       // Drop point = the card's top-left area, not its corner, so the node lands under the cursor.
-      onAddNode(kind, { x: at.x - 100, y: at.y - 20 });
+      onAddNode(kind, { x: at.x - 95, y: at.y - 20 });
     },
     [onAddNode, screenToFlowPosition],
   );

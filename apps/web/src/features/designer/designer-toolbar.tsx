@@ -17,6 +17,7 @@ interface ToolbarProps {
   onRedo: () => void;
   onSave: () => void;
   onPublish: (note: string) => Promise<boolean>;
+  onShowProblems: () => void;
 }
 
 export function DesignerToolbar(p: ToolbarProps) {
@@ -40,6 +41,11 @@ export function DesignerToolbar(p: ToolbarProps) {
         </span>
       </div>
       <div className={styles.actions}>
+        {p.issueCount > 0 && (
+          <button type="button" className={styles.blocked} data-testid="publish-disabled-reason" onClick={p.onShowProblems} title="Show the problems">
+            ⚠ {publishBlocked}
+          </button>
+        )}
         <button type="button" className="btn btn-ghost btn-sm" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
           ↶ Undo
         </button>
@@ -71,11 +77,6 @@ export function DesignerToolbar(p: ToolbarProps) {
           </button>
         </form>
       </div>
-      {publishBlocked && p.issueCount > 0 && (
-        <div className={styles.blocked} data-testid="publish-disabled-reason">
-          {publishBlocked}
-        </div>
-      )}
     </header>
   );
 }

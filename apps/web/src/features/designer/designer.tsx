@@ -54,7 +54,7 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
         // Click-to-add: the middle of the visible canvas, staggered so repeated clicks do not stack.
         const rect = canvasRef.current?.getBoundingClientRect();
         const center = rect ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
-        at = freeSpot(current, { x: center.x - 105, y: center.y - 40 });
+        at = freeSpot(current, { x: center.x - 95, y: center.y - 40 });
       }
       const taken = new Set(current.nodes.map((n) => n.id));
       const sameKind = current.nodes.filter((n) => n.kind === kind.kind).length;
@@ -167,6 +167,7 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
         onRedo={history.redo}
         onSave={() => void persist.save()}
         onPublish={persist.publish}
+        onShowProblems={() => setTab('problems')}
       />
       {persist.conflict && (
         <div className={`banner banner-warning ${styles.conflict}`} role="alert" data-testid="conflict-banner">
@@ -192,6 +193,7 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
             setSelection={setSelection}
             dispatch={dispatch}
             onAddNode={addNode}
+            onSelect={() => setTab('inspect')}
           />
         </div>
         <SidePanel

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateGraph, type Graph } from '@switchyard/workflow';
 import { registry } from './kinds';
-import { indexIssues, toFlowEdges, toFlowNodes, type ViewState } from './flow-mapping';
+import { indexIssues, labelIds, toFlowEdges, toFlowNodes, type ViewState } from './flow-mapping';
 
 const graph: Graph = {
   schemaVersion: 1,
@@ -53,5 +53,11 @@ describe('graph → React Flow projection', () => {
     const odd: Graph = { ...graph, nodes: [...graph.nodes, { id: 'x', kind: 'mystery', position: { x: 0, y: 0 }, config: {} }], edges: [...graph.edges, { id: 'e3', source: 'x', sourcePort: 'weird', target: 'call' }] };
     const x = toFlowNodes(odd, indexIssues(odd, []), view).find((n) => n.id === 'x');
     expect(x).toMatchObject({ type: 'unknown', data: { ports: ['out', 'weird'] } });
+  });
+});
+
+describe('labelIds', () => {
+  it('replaces node ids with labels in messages', () => {
+    expect(labelIds(graph, 'Connecting would create a cycle: call → hook → check')).toBe('Connecting would create a cycle: Call ERP → Incoming → Condition');
   });
 });

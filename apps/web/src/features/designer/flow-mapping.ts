@@ -99,3 +99,11 @@ export function toFlowEdges(graph: Graph, issues: IssueIndex, view: ViewState): 
     return flowEdge;
   });
 }
+
+/** Messages from the workflow package name nodes by id; people know them by their labels. */
+export function labelIds(graph: Graph, message: string): string {
+  const byLength = [...graph.nodes].sort((a, b) => b.id.length - a.id.length);
+  let out = message;
+  for (const node of byLength) out = out.split(node.id).join(displayLabel(node));
+  return out;
+}

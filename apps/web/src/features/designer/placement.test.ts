@@ -14,7 +14,9 @@ describe('freeSpot', () => {
     expect(freeSpot(graphWith([{ x: 1000, y: 1000 }]), { x: 0, y: 0 })).toEqual({ x: 0, y: 0 });
   });
 
-  it('moves below nodes that would be covered', () => {
-    expect(freeSpot(graphWith([{ x: 0, y: 0 }, { x: 10, y: 120 }]), { x: 0, y: 0 })).toEqual({ x: 0, y: 240 });
+  it('moves right of nodes that would be covered, then down', () => {
+    expect(freeSpot(graphWith([{ x: 0, y: 0 }, { x: 260, y: 10 }]), { x: 0, y: 0 })).toEqual({ x: 480, y: 0 });
+    const fullRow = graphWith([0, 1, 2, 3, 4, 5].map((i) => ({ x: i * 240, y: 0 })));
+    expect(freeSpot(fullRow, { x: 0, y: 0 })).toEqual({ x: 0, y: 120 });
   });
 });

@@ -5,9 +5,9 @@ import { Fragment, useState } from 'react';
 import { JsonView } from '@/components/json-view';
 import { ACTIVE_RUN_STATUSES, StatusPill } from '@/components/status-pill';
 import { errorMessage } from '@/lib/errors';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatDateTime, formatDuration, formatTime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { nodeLabelsOf, stepErrorMessage } from './run-graph';
+import { errorNodeId, nodeLabelsOf, stepErrorMessage } from './run-graph';
 import styles from './run-detail.module.css';
 
 const REFRESH_MS = 1500;
@@ -45,6 +45,7 @@ export function RunDetail({ id }: { id: string }) {
       return next;
     });
   const runError = stepErrorMessage(r.error);
+  const failedNode = errorNodeId(r.error);
 
   return (
     <div className="page">
@@ -65,6 +66,7 @@ export function RunDetail({ id }: { id: string }) {
 
       {runError && (
         <div className={`banner banner-error ${styles.error}`} data-testid="run-error">
+          {failedNode && <strong>{labels.get(failedNode)?.label ?? failedNode} failed: </strong>}
           {runError}
         </div>
       )}
@@ -125,7 +127,7 @@ export function RunDetail({ id }: { id: string }) {
               <th>Port</th>
               <th>Started</th>
               <th>Duration</th>
-              <th>Retry at</th>
+              <th>Retry</th>
             </tr>
           </thead>
           <tbody>
@@ -170,9 +172,13 @@ export function RunDetail({ id }: { id: string }) {
                       <StatusPill status={step.status} testId="step-status" />
                     </td>
                     <td className="mono">{step.port ?? '—'}</td>
-                    <td>{formatDateTime(step.startedAt)}</td>
+                    <td className="mono" title={formatDateTime(step.startedAt)}>
+                      {formatTime(step.startedAt)}
+                    </td>
                     <td>{formatDuration(step.durationMs)}</td>
-                    <td>{step.retryAt ? formatDateTime(step.retryAt) : '—'}</td>
+                    <td className="mono" title={step.retryAt ? formatDateTime(step.retryAt) : undefined}>
+                      {step.retryAt ? formatTime(step.retryAt) : '—'}
+                    </td>
                   </tr>
                   {expanded && (
                     <tr className={styles.detailRow} data-testid="step-details">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeLabelsOf, stepErrorMessage } from './run-graph';
+import { errorNodeId, nodeLabelsOf, stepErrorMessage } from './run-graph';
 
 describe('run graph helpers', () => {
   it('maps node ids to labels, falling back to the id, and ignores junk', () => {
@@ -14,5 +14,7 @@ describe('run graph helpers', () => {
     expect(stepErrorMessage({ code: 'http_503', message: 'upstream down' })).toBe('http_503: upstream down');
     expect(stepErrorMessage(null)).toBeNull();
     expect(stepErrorMessage({ weird: 1 })).toBe('{"weird":1}');
+    expect(errorNodeId({ nodeId: 'call', message: 'x' })).toBe('call');
+    expect(errorNodeId('boom')).toBeNull();
   });
 });

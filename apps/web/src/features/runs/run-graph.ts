@@ -27,3 +27,9 @@ export function stepErrorMessage(error: unknown): string | null {
   }
   return JSON.stringify(error);
 }
+
+/** The run error's `nodeId`, when the engine recorded which node failed. */
+export function errorNodeId(error: unknown): string | null {
+  const nodeId = error && typeof error === 'object' ? (error as { nodeId?: unknown }).nodeId : undefined;
+  return typeof nodeId === 'string' ? nodeId : null;
+}
