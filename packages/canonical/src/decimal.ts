@@ -24,8 +24,11 @@ export function isDecimalString(value: unknown): value is string {
   return typeof value === 'string' && DECIMAL_PATTERN.test(value);
 }
 
+/** Any plain decimal, including the wide intermediate results of multiplication. */
+const ANY_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 export function parseDecimal(text: string): Decimal {
-  if (!DECIMAL_PATTERN.test(text)) throw new RangeError(`not a decimal string: ${JSON.stringify(text)}`);
+  if (!ANY_DECIMAL.test(text)) throw new RangeError(`not a decimal string: ${JSON.stringify(text)}`);
   const negative = text.startsWith('-');
   const body = negative ? text.slice(1) : text;
   const [whole = '0', fraction = ''] = body.split('.');
@@ -92,6 +95,13 @@ export function roundDecimal(text: string, places: number): string {
   const roundUp = Number(fraction[places]) >= 5;
   const units = kept + (roundUp ? 1n : 0n);
   return formatDecimal({ units: negative ? -units : units, scale: places });
+}
+
+/** amount × percent / 100, rounded half away from zero to `places` (tax from a rate). */
+export function percentOf(amount: string, percent: string, places: number): string {
+  const a = parseDecimal(amount);
+  const p = parseDecimal(percent);
+  return roundDecimal(formatDecimal({ units: a.units * p.units, scale: a.scale + p.scale + 2 }), places);
 }
 
 /** |a − b| expressed in units of 10^-places, for "within one minor unit" comparisons. */

@@ -13,7 +13,7 @@ export type {
   StepRecord,
   StepStatus,
 } from './types';
-export { TERMINAL_STATUSES } from './types';
+export { DEAD_LETTER_STATUSES, LIVE_STATUSES, TERMINAL_STATUSES } from './types';
 
 export { DatabaseConfigError, redactUrl } from './database-url';
 export { openDatabase, resolveDatabaseConfig } from './database';
@@ -23,9 +23,32 @@ export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded';
 export { migrate } from './migrations/migrate';
 export type { MigrateOptions, MigrateResult } from './migrations/migrate';
 
-export { PgRunStore, NEVER } from './run-store';
-export { RUNS_CHANNEL, claimRuns, enqueueRun, releaseRun, renewLeases, triggerNodeOf } from './dispatch';
-export type { ClaimOptions, EnqueueRunInput, EnqueueRunResult } from './dispatch';
+export { PgRunStore, NEVER, deadLetterReasonOf, type DeadLetterReason } from './run-store';
+export { RUNS_CHANNEL, claimRuns, enqueueRun, insertRun, releaseRun, renewLeases, triggerNodeOf } from './dispatch';
+export type { ClaimOptions, DispatchedRun, EnqueueRunInput, EnqueueRunResult, InsertRunExtras } from './dispatch';
+export { cancelRun, replayRun } from './run-control';
+export type { CancelRunResult, ReplayRefusal, ReplayRunInput, ReplayRunResult } from './run-control';
+export { seedReplayState, downstreamOf, type SeedReplayInput } from './replay-seed';
+
+// Policies: schemas, pure inheritance, and the shared rate limits and breakers the worker enforces.
+export * from './policy/schema';
+export * from './policy/resolve';
+export { takeToken, type TakeResult, type TakeTokenInput } from './resilience/rate-limit';
+export {
+  DEFAULT_TRIAL_TIMEOUT_MS,
+  checkBreaker,
+  listBreakers,
+  recordBreakerOutcome,
+  type BreakerKey,
+  type BreakerSnapshot,
+  type CheckBreakerInput,
+  type RecordOutcomeInput,
+} from './resilience/breaker';
+export * from './resilience/breaker-state';
+
+// Schedules: cron slots in a time zone, and the scheduler step workers run.
+export { checkCron, isValidTimeZone, nextSlot, upcomingSlots, type CronCheck } from './schedule/cron';
+export { fireDueSchedules, type FireOptions, type FiredSlot } from './schedule/fire';
 export { listenForRuns, waitForRunResponse } from './notify';
 export type { ListenOptions, RunResponseOutcome, RunsListener, WaitOptions } from './notify';
 
@@ -37,3 +60,6 @@ export type { Tenant, Workflow, WorkflowVersion, WebhookRoute, Run, Step } from 
 
 // Tenant-scoped reads and writes for the API (every function takes the tenant id).
 export * from './repositories';
+export * from './repositories/policies';
+export * from './repositories/dead-letters';
+export * from './repositories/schedules';

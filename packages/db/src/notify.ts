@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { RUNS_CHANNEL } from './dispatch';
 import { assertUuid } from './sql';
-import type { RunStatus } from './types';
+import { TERMINAL_STATUSES, type RunStatus } from './types';
 
 export interface RunsListener {
   close(): Promise<void>;
@@ -78,7 +78,7 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
 /**
  * Waits for a synchronous webhook's answer: polls the run (10 ms, growing to 250 ms) until a respond

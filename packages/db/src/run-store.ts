@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { json } from './sql';
-import { type CommitOutcome, type RunCommit, type RunStatus, type StepRecord } from './types';
+import { DEAD_LETTER_STATUSES, TERMINAL_STATUSES, type CommitOutcome, type RunCommit, type RunStatus, type StepRecord } from './types';
 
 /**
  * The engine's RunStore port in SQL. One commit = one transaction: the run row is updated first,
@@ -10,7 +10,18 @@ import { type CommitOutcome, type RunCommit, type RunStatus, type StepRecord } f
  * caller learns 'lease-lost' with nothing written.
  */
 
-const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'];
+const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', ...TERMINAL_STATUSES];
+
+/**
+ * Why a run is dead-lettered, from its last error: a retryable error that still ended the run ran
+ * out of attempts, anything else was permanent. The error itself stays in runs.error.
+ */
+export type DeadLetterReason = 'retries_exhausted' | 'permanent_error';
+
+export function deadLetterReasonOf(commit: Pick<RunCommit, 'status' | 'error'>): DeadLetterReason | null {
+  if (!DEAD_LETTER_STATUSES.includes(commit.status)) return null;
+  return commit.error?.retryable ? 'retries_exhausted' : 'permanent_error';
+}
 
 /**
  * A run parked in `waiting` without a timer (waiting for an outside event) must not be claimed until
@@ -20,7 +31,7 @@ const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', 'suc
 export const NEVER = new Date('9999-12-31T00:00:00.000Z');
 
 /** Columns per step row; the insert is chunked to stay far below Postgres' 65535-parameter cap. */
-const STEP_COLUMNS = 16;
+const STEP_COLUMNS = 18;
 const STEPS_PER_INSERT = 500;
 
 export class PgRunStore {
@@ -39,7 +50,9 @@ export class PgRunStore {
            result = $6::jsonb,
            error = $7::jsonb,
            response = $8::jsonb,
-           finished_at = CASE WHEN $4 IN ('succeeded', 'failed', 'cancelled') THEN now() ELSE finished_at END,
+           finished_at = CASE WHEN $4::text = ANY($9::text[]) THEN now() ELSE finished_at END,
+           dead_lettered_at = CASE WHEN $10::text IS NOT NULL THEN now() ELSE dead_lettered_at END,
+           dead_letter_reason = coalesce($10::text, dead_letter_reason),
            lease_owner = CASE WHEN $4 = 'running' THEN lease_owner END,
            lease_expires_at = CASE WHEN $4 = 'running' THEN lease_expires_at END,
            updated_at = now()
@@ -54,6 +67,8 @@ export class PgRunStore {
           json(commit.result),
           json(commit.error),
           json(commit.state.response),
+          TERMINAL_STATUSES,
+          deadLetterReasonOf(commit),
         ],
       );
       const tenantId = updated.rows[0]?.tenant_id;
@@ -101,13 +116,15 @@ async function insertSteps(client: pg.PoolClient, tenantId: string, runId: strin
       new Date(step.finishedAt),
       Math.round(step.durationMs),
       step.retryAt === undefined ? null : new Date(step.retryAt),
+      step.phase ?? null,
+      step.itemIndex ?? null,
     );
     const p = (n: number) => `$${index * STEP_COLUMNS + n}`;
-    return `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::uuid, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}, ${p(9)}::jsonb, ${p(10)}::jsonb, ${p(11)}, ${p(12)}::jsonb, ${p(13)}::timestamptz, ${p(14)}::timestamptz, ${p(15)}::int, ${p(16)}::timestamptz)`;
+    return `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::uuid, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}, ${p(9)}::jsonb, ${p(10)}::jsonb, ${p(11)}, ${p(12)}::jsonb, ${p(13)}::timestamptz, ${p(14)}::timestamptz, ${p(15)}::int, ${p(16)}::timestamptz, ${p(17)}, ${p(18)}::int)`;
   });
   await client.query(
     `INSERT INTO steps (id, tenant_id, run_id, node_id, activation_id, attempt, status, idempotency_key,
-                        input, output, port, error, started_at, finished_at, duration_ms, retry_at)
+                        input, output, port, error, started_at, finished_at, duration_ms, retry_at, phase, item_index)
      VALUES ${rows.join(',\n')}`,
     values,
   );
@@ -130,6 +147,12 @@ function validateCommit(commit: RunCommit): void {
     }
     if (step.status !== 'succeeded' && step.status !== 'failed') {
       throw new TypeError(`RunCommit.steps[${i}].status must be succeeded or failed (got ${JSON.stringify(step.status)})`);
+    }
+    if (step.phase !== undefined && step.phase !== 'compensation') {
+      throw new TypeError(`RunCommit.steps[${i}].phase must be "compensation" or absent (got ${JSON.stringify(step.phase)})`);
+    }
+    if (step.itemIndex !== undefined && !(Number.isInteger(step.itemIndex) && step.itemIndex >= 0)) {
+      throw new TypeError(`RunCommit.steps[${i}].itemIndex must be a non-negative integer (got ${String(step.itemIndex)})`);
     }
   });
 }

@@ -1,3 +1,5 @@
+import type pg from 'pg';
+
 /**
  * A value for a `$n::jsonb` parameter. node-postgres would turn a JS array into a Postgres array
  * literal, so JSON is always serialised here; `undefined` becomes SQL NULL.
@@ -12,5 +14,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function assertUuid(value: unknown, field: string): asserts value is string {
   if (typeof value !== 'string' || !UUID.test(value)) {
     throw new TypeError(`${field} must be a UUID (got ${JSON.stringify(value)})`);
+  }
+}
+
+/** Runs `work` in a transaction on one pooled connection: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
   }
 }

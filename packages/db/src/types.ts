@@ -7,7 +7,15 @@ import type { Graph, HttpResponseSpec } from '@switchyard/workflow';
  * engine expects a RunStore, so the compiler flags any drift where the two meet.
  */
 
-export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'waiting'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'compensated'
+  | 'compensation_failed';
 export type StepStatus = 'succeeded' | 'failed';
 
 /** A pending node activation: the unit of durable progress inside a run. */
@@ -51,6 +59,10 @@ export interface StepRecord {
   finishedAt: number;
   durationMs: number;
   retryAt?: number;
+  /** `compensation` for a compensating action's attempts; absent for the forward steps. */
+  phase?: 'compensation';
+  /** For a map body step: the index of its item. */
+  itemIndex?: number;
 }
 
 export interface ClaimedRun {
@@ -77,4 +89,10 @@ export interface RunCommit {
 
 export type CommitOutcome = 'ok' | 'lease-lost';
 
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'compensated', 'compensation_failed'];
+
+/** Runs that end in these statuses are dead-lettered (they did not do what they were started for). */
+export const DEAD_LETTER_STATUSES: readonly RunStatus[] = ['failed', 'compensated', 'compensation_failed'];
+
+/** Statuses of a run that is still live: it can be cancelled but not replayed. */
+export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting'];

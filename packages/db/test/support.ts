@@ -104,15 +104,31 @@ export const testGraph: Graph = {
 };
 
 /** A tenant with a published workflow version, written through Prisma (so Prisma is exercised too). */
-export async function publishWorkflow(db: Database, slug = `t-${randomBytes(4).toString('hex')}`) {
-  const tenant = await db.prisma.tenant.create({ data: { slug, name: slug }, select: { id: true } });
+export async function publishWorkflow(db: Database, slug = `t-${randomBytes(4).toString('hex')}`, graph: Graph = testGraph, timeZone = 'UTC') {
+  const tenant = await db.prisma.tenant.create({ data: { slug, name: slug, timeZone }, select: { id: true } });
   const workflow = await db.prisma.workflow.create({
-    data: { tenantId: tenant.id, name: 'wf', draftGraph: toJsonValue(testGraph) },
+    data: { tenantId: tenant.id, name: 'wf', draftGraph: toJsonValue(graph) },
     select: { id: true },
   });
   const version = await db.prisma.workflowVersion.create({
-    data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph: toJsonValue(testGraph) },
+    data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph: toJsonValue(graph) },
     select: { id: true },
   });
+  await db.prisma.workflow.update({ where: { id: workflow.id }, data: { activeVersionId: version.id } });
   return { tenantId: tenant.id, workflowId: workflow.id, versionId: version.id };
+}
+
+/** Queues `count` runs of a published workflow in one statement (backlogs for the fairness tests). */
+export async function queueMany(db: Database, ids: { tenantId: string; workflowId: string; versionId: string }, count: number, priority = 0) {
+  await db.pool.query(
+    `INSERT INTO runs (id, tenant_id, workflow_id, version_id, status, trigger, correlation_id, trigger_payload, priority, wake_at, created_at, updated_at)
+     SELECT gen_random_uuid(), $1, $2, $3, 'queued', 'manual', 'bulk-' || g, '{}'::jsonb, $5, now() - interval '1 minute' + g * interval '1 millisecond', now(), now()
+       FROM generate_series(1, $4) AS g`,
+    [ids.tenantId, ids.workflowId, ids.versionId, count, priority],
+  );
+}
+
+/** A run stuck in `running` with an expired lease, as a crashed worker leaves it. */
+export async function expireLease(db: Database, runId: string) {
+  await db.pool.query(`UPDATE runs SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [runId]);
 }

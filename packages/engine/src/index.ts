@@ -1,5 +1,15 @@
 export * from './ports';
-export { MAX_ACTIVATIONS_PER_RUN, executeRun, type ExecuteRunParams, type RunOutcome } from './interpreter';
+export {
+  DEFAULT_MAX_CONCURRENT_STEPS,
+  MAX_ACTIVATIONS_PER_RUN,
+  executeRun,
+  type ExecuteRunParams,
+  type RunOutcome,
+} from './interpreter';
+export { deliverEvent, type DeliverEventOptions, type DeliverEventResult, type EventDelivery } from './deliver-event';
+export { MAX_MAP_ITEMS } from './map-steps';
+export { COMPENSATION_SUFFIX } from './node-step';
+export { openWaits } from './run-state';
 export {
   PLATFORM_DEFAULTS,
   computeBackoffMs,

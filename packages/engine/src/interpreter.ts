@@ -1,28 +1,12 @@
 import { DEFAULT_OUTPUT_PORT } from '@switchyard/workflow';
-import type { ClaimedRun, Clock, ExecutorRegistry, Logger, RunCommit, RunState, RunStore, StepError, StepRecord } from './ports';
-import { processActivation } from './node-step';
+import type { ClaimedRun, Clock, ExecutorRegistry, Logger, RunState, RunStore, StepError, StepRecord } from './ports';
 import type { EngineDefaultsOverride } from './policy';
 import { activationIdempotencyKey, type RunContext } from './run-context';
-import {
-  earliestWake,
-  emptyState,
-  firstDue,
-  indexGraph,
-  invalidGraph,
-  mintActivationId,
-  removeActivation,
-  resolveTrigger,
-  scheduleSuccessors,
-} from './run-state';
+import { deliverEvent } from './deliver-event';
+import { RunLoop, type RunOutcome } from './run-loop';
+import { emptyState, indexGraph, mintActivationId, resolveTrigger, scheduleSuccessors } from './run-state';
 
-export type RunOutcome =
-  | { kind: 'finished'; status: 'succeeded' | 'failed' }
-  /** Nothing is due before `wakeAt`: the run was committed as queued and should be released. */
-  | { kind: 'parked'; wakeAt: number }
-  /** Another worker holds the run now; nothing more was written. */
-  | { kind: 'lease-lost' }
-  /** `signal` aborted (worker draining): stopped between steps, nothing new committed. */
-  | { kind: 'aborted' };
+export type { RunOutcome } from './run-loop';
 
 export interface ExecuteRunParams {
   run: ClaimedRun;
@@ -37,7 +21,12 @@ export interface ExecuteRunParams {
   signal?: AbortSignal;
   /** Safety bound on activations per run (default MAX_ACTIVATIONS_PER_RUN). */
   maxActivations?: number;
+  /** Executor attempts of one run in flight at once (default DEFAULT_MAX_CONCURRENT_STEPS). */
+  maxConcurrentSteps?: number;
 }
+
+/** Parallel branches and map items of one run share this many executor slots by default. */
+export const DEFAULT_MAX_CONCURRENT_STEPS = 8;
 
 /**
  * Published graphs are acyclic, but fan-out into fan-in multiplies activations (every incoming edge
@@ -64,50 +53,36 @@ export async function executeRun(params: ExecuteRunParams): Promise<RunOutcome> 
     defaults: params.defaults ?? {},
     random: params.random ?? Math.random,
   };
-  const aborted = () => params.signal?.aborted === true;
-  if (aborted()) return { kind: 'aborted' };
+  if (params.signal?.aborted) return { kind: 'aborted' };
+  let steps: StepRecord[] = [];
 
   let state: RunState;
+  let lastOutput: unknown;
   if (run.state === null) {
     const seeded = seed(rc);
-    if ('error' in seeded) return commitFailure(rc, seeded.state, [], seeded.error);
+    if ('error' in seeded) return commitSeedFailure(rc, seeded.state, seeded.error);
     state = seeded.state;
-    const outcome = await commitProgress(rc, state, [seeded.step], run.triggerPayload);
-    if (outcome) return outcome;
+    lastOutput = run.triggerPayload;
+    steps = [seeded.step];
   } else {
     // A private copy: the caller's ClaimedRun stays as claimed, and stores may keep references.
     state = structuredClone(run.state);
     rc.log.info({ pending: state.pending.length }, 'run resumed');
   }
-
-  const maxActivations = params.maxActivations ?? MAX_ACTIVATIONS_PER_RUN;
-  for (;;) {
-    if (aborted()) {
-      rc.log.info({}, 'run slice aborted between steps');
-      return { kind: 'aborted' };
-    }
-    if (state.seq > maxActivations) {
-      const message = `run exceeded ${maxActivations} node activations; check the graph for fan-out that multiplies`;
-      return commitFailure(rc, state, [], { code: 'activation_limit', message, retryable: false });
-    }
-    const activation = firstDue(state, rc.clock.now());
-    if (!activation) {
-      const outcome = await commitProgress(rc, state, [], undefined);
-      if (outcome) return outcome;
-      continue;
-    }
-    const node = rc.graph.node(activation.nodeId);
-    if (!node) {
-      removeActivation(state, activation.id);
-      const error = invalidGraph(`an edge leads to node "${activation.nodeId}", which does not exist in the graph`);
-      return commitFailure(rc, state, [], { ...error, nodeId: activation.nodeId });
-    }
-    const outcome = await processActivation(rc, state, node, activation);
-    if (outcome.kind === 'timer-armed') continue;
-    if (outcome.kind === 'run-failed') return commitFailure(rc, state, [outcome.step], outcome.error);
-    const result = await commitProgress(rc, state, [outcome.step], outcome.completedOutput?.value);
-    if (result) return result;
-  }
+  const inbox = applyInbox(rc, state);
+  state = inbox.state;
+  const loop = new RunLoop(
+    rc,
+    state,
+    {
+      maxActivations: params.maxActivations ?? MAX_ACTIVATIONS_PER_RUN,
+      maxConcurrentSteps: Math.max(1, params.maxConcurrentSteps ?? DEFAULT_MAX_CONCURRENT_STEPS),
+      ...(params.signal ? { signal: params.signal } : {}),
+    },
+    lastOutput,
+    inbox.ids,
+  );
+  return loop.run(steps);
 }
 
 /** Records the trigger as the run's first completed step and schedules what follows it. */
@@ -141,40 +116,32 @@ function seed(rc: RunContext): { state: RunState; step: StepRecord } | { state: 
 }
 
 /**
- * Commits the state after a step (or with no step, to park) and decides what happens next: finished
- * when nothing is pending, parked when nothing is due yet, otherwise null (keep going).
+ * Applies the events and decisions queued while another worker held the run. Each is consumed
+ * whether it matched or not (a delivery for a wait that timed out or ended is moot); one that
+ * matched nothing or was malformed is logged, never thrown, so one bad row cannot wedge the run.
  */
-async function commitProgress(rc: RunContext, state: RunState, steps: StepRecord[], lastOutput: unknown): Promise<RunOutcome | null> {
-  const now = rc.clock.now();
-  let commit: RunCommit;
-  if (state.pending.length === 0) {
-    // A respond node's body is what the run produced; otherwise the output of the step that ended it.
-    commit = { steps, state, status: 'succeeded', result: state.response !== undefined ? state.response.body : lastOutput };
-  } else if (firstDue(state, now)) {
-    commit = { steps, state, status: 'running' };
-  } else {
-    commit = { steps, state, status: 'queued', wakeAt: earliestWake(state, now) };
+function applyInbox(rc: RunContext, state: RunState): { state: RunState; ids: string[] } {
+  const deliveries = rc.run.deliveries ?? [];
+  let current = state;
+  for (const queued of deliveries) {
+    const { id, receivedAt, ...delivery } = queued;
+    try {
+      const result = deliverEvent(current, delivery, { now: receivedAt });
+      current = result.state;
+      rc.log.info({ deliveryId: id, waitKind: delivery.kind, key: delivery.key, matched: result.activationIds }, 'queued delivery applied');
+    } catch (err) {
+      rc.log.error({ deliveryId: id, err: err instanceof Error ? err.message : String(err) }, 'queued delivery is malformed; dropped');
+    }
   }
-  if ((await rc.store.commit(rc.run.id, rc.run.leaseToken, commit)) === 'lease-lost') return leaseLost(rc);
-  if (commit.status === 'succeeded') {
-    rc.log.info({ status: 'succeeded' }, 'run finished');
-    return { kind: 'finished', status: 'succeeded' };
-  }
-  if (commit.status === 'queued' && commit.wakeAt !== undefined) {
-    rc.log.info({ wakeAt: commit.wakeAt, inMs: commit.wakeAt - now }, 'run parked until a timer is due');
-    return { kind: 'parked', wakeAt: commit.wakeAt };
-  }
-  return null;
+  return { state: current, ids: deliveries.map((d) => d.id) };
 }
 
-async function commitFailure(rc: RunContext, state: RunState, steps: StepRecord[], error: StepError & { nodeId?: string }): Promise<RunOutcome> {
-  const commit: RunCommit = { steps, state, status: 'failed', error };
-  if ((await rc.store.commit(rc.run.id, rc.run.leaseToken, commit)) === 'lease-lost') return leaseLost(rc);
-  rc.log.error({ status: 'failed', code: error.code, err: error.message, nodeId: error.nodeId }, 'run finished');
+/** A run that cannot even start (no trigger): failed, with nothing to compensate. */
+async function commitSeedFailure(rc: RunContext, state: RunState, error: StepError & { nodeId?: string }): Promise<RunOutcome> {
+  if ((await rc.store.commit(rc.run.id, rc.run.leaseToken, { steps: [], state, status: 'failed', error, waits: [] })) === 'lease-lost') {
+    rc.log.warn({}, 'lease lost: another worker owns the run; stopping without further writes');
+    return { kind: 'lease-lost' };
+  }
+  rc.log.error({ status: 'failed', code: error.code, err: error.message }, 'run finished');
   return { kind: 'finished', status: 'failed' };
-}
-
-function leaseLost(rc: RunContext): RunOutcome {
-  rc.log.warn({}, 'lease lost: another worker owns the run; stopping without further writes');
-  return { kind: 'lease-lost' };
 }

@@ -84,7 +84,7 @@ export function mapItemFailed(rc: RunContext, state: RunState, activation: Activ
   }
   // Items not yet finished are cancelled; one still in flight is recorded when it returns (as an orphan).
   state.pending = state.pending.filter((a) => a.item?.map !== mapId);
-  delete state.maps![mapId];
+  dropFrame(state, mapId);
   const mapNode = rc.graph.node(frame.activation.nodeId)!;
   const now = rc.clock.now();
   const mapStep = stepBase(frame.activation, activationIdempotencyKey(rc.run, mapNode.id, frame.activation.id), frame.startedAt, now);
@@ -95,8 +95,7 @@ export function mapItemFailed(rc: RunContext, state: RunState, activation: Activ
 /** Starts items while slots are free; completes the map once every item is done. */
 function advanceMap(rc: RunContext, state: RunState, mapId: string, frame: MapFrame, steps: StepRecord[]): StepOutcome {
   if (frame.done === frame.items.length) {
-    delete state.maps![mapId];
-    if (Object.keys(state.maps!).length === 0) delete state.maps;
+    dropFrame(state, mapId);
     const mapNode = rc.graph.node(frame.activation.nodeId)!;
     const now = rc.clock.now();
     const mapStep = stepBase(frame.activation, activationIdempotencyKey(rc.run, mapNode.id, frame.activation.id), frame.startedAt, now);
@@ -115,4 +114,9 @@ function advanceMap(rc: RunContext, state: RunState, mapId: string, frame: MapFr
     running += 1;
   }
   return { steps, commit: true };
+}
+
+function dropFrame(state: RunState, mapId: string): void {
+  delete state.maps?.[mapId];
+  if (state.maps && Object.keys(state.maps).length === 0) delete state.maps;
 }

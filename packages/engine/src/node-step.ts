@@ -6,7 +6,7 @@ import { activationLogger, complete, failFinally, recordCompensable, scheduleRet
 import type { Activation, RunState } from './ports';
 import { resolvePolicy } from './policy';
 import { activationIdempotencyKey, type RunContext } from './run-context';
-import { toStepError } from './step-error';
+import { classifyError, toStepError } from './step-error';
 
 /**
  * One executor attempt, split in two so that several can run at once: `execute` does the I/O and
@@ -46,8 +46,19 @@ function targetOf(rc: RunContext, node: GraphNode, activation: Activation): Targ
   return { kind: node.kind, config: node.config, policy: node.policy, idempotencyKey: activationIdempotencyKey(rc.run, node.id, activation.id) };
 }
 
+/** Never rejects: whatever goes wrong comes back as a failed attempt, so the loop always gets a result. */
 export async function execute(rc: RunContext, node: GraphNode, launched: Activation, signal: AbortSignal): Promise<Execution> {
   const activation = structuredClone(launched);
+  try {
+    return await attempt(rc, node, activation, signal);
+  } catch (err) {
+    const now = rc.clock.now();
+    const key = activationIdempotencyKey(rc.run, node.id, activation.id);
+    return { activation, idempotencyKey: key, retry: resolvePolicy(node, rc.defaults).retry, startedAt: now, finishedAt: now, result: { ok: false, error: classifyError(err, null) } };
+  }
+}
+
+async function attempt(rc: RunContext, node: GraphNode, activation: Activation, signal: AbortSignal): Promise<Execution> {
   const target = targetOf(rc, node, activation);
   const policy = resolvePolicy({ policy: target.policy }, rc.defaults);
   const kind = target.kind ?? '(none)';

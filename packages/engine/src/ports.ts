@@ -171,6 +171,24 @@ export interface ClaimedRun {
   state: RunState | null;
   /** Fencing token of the current lease; every commit must carry it. */
   leaseToken: number;
+  /**
+   * Events and decisions that arrived while a worker held the run (so they could not be applied to
+   * its state directly). The engine applies them with deliverEvent before anything else and names
+   * them in `consumedDeliveries` of its first commit, after which the store may delete them.
+   */
+  deliveries?: QueuedDelivery[];
+}
+
+/** An event or decision waiting in the run's inbox (see ClaimedRun.deliveries). */
+export interface QueuedDelivery {
+  id: string;
+  kind: WaitKind;
+  key: string;
+  payload: unknown;
+  decision?: ApprovalDecision;
+  activationId?: string;
+  /** When it arrived (epoch ms): a wait whose timeout passed before that does not take it. */
+  receivedAt: number;
 }
 
 /** What the engine writes after each step, atomically with the step records. */
@@ -187,6 +205,8 @@ export interface RunCommit {
   error?: StepError & { nodeId?: string };
   /** Every open wait of the run after this commit (replaces the previous list). */
   waits: WaitRegistration[];
+  /** Ids of ClaimedRun.deliveries applied to this state (first commit of a slice only). */
+  consumedDeliveries?: string[];
 }
 
 export interface RunStore {

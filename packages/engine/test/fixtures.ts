@@ -77,3 +77,44 @@ export async function driveToEnd(
   }
   return { outcome, wakes };
 }
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (reason: unknown) => void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets queued microtasks (executor starts, commits) run before the test looks. */
+export async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
+
+/**
+ * An executor whose calls stay open until the test releases them: shows how many run at once.
+ * `release(n)` resolves the n oldest open calls with the result of `output(input)`.
+ */
+export class Gate {
+  readonly open: { input: unknown; key: string; done: Deferred<void> }[] = [];
+  maxOpen = 0;
+  constructor(private readonly output: (input: unknown) => unknown = (input) => input) {}
+  readonly executor: NodeExecutor = async (ctx, _config, input) => {
+    const done = deferred<void>();
+    this.open.push({ input, key: ctx.idempotencyKey, done });
+    this.maxOpen = Math.max(this.maxOpen, this.open.length);
+    await done.promise;
+    return { output: this.output(input) };
+  };
+  release(n = this.open.length): void {
+    for (const call of this.open.splice(0, n)) call.done.resolve();
+  }
+}

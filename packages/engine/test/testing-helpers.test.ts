@@ -3,7 +3,7 @@ import type { RunCommit } from '../src/index';
 import { FakeClock, MemoryRunStore, RecordingLogger, SimulatedCrashError, claimedRun } from '../src/testing/index';
 import { chain } from './fixtures';
 
-const commit = (n: number): RunCommit => ({ steps: [], state: { pending: [], outputs: { n }, seq: n }, status: 'running' });
+const commit = (n: number): RunCommit => ({ steps: [], state: { pending: [], outputs: { n }, seq: n }, status: 'running', waits: [] });
 
 describe('FakeClock', () => {
   it('wakes sleepers in due order only when time is moved past them', async () => {

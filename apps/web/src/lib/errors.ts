@@ -41,3 +41,13 @@ export function fieldErrorsOf(error: unknown): Record<string, string[]> {
   for (const [key, messages] of Object.entries(fields)) if (Array.isArray(messages) && messages.length > 0) out[key] = messages;
   return out;
 }
+
+/**
+ * The API words field errors as phrases after the field name ("must not be empty") or, for
+ * conflicts, as whole sentences ("a workflow named … already exists"): make either read well.
+ */
+export function fieldMessage(label: string, messages: readonly string[]): string {
+  return messages
+    .map((m) => (/^(must|may|is|should|cannot|can't)\b/.test(m) ? `${label} ${m}` : m.charAt(0).toUpperCase() + m.slice(1)))
+    .join('; ');
+}

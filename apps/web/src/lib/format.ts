@@ -10,14 +10,14 @@ function toDate(value: DateLike): Date | null {
 export function formatDateTime(value: DateLike): string {
   const d = toDate(value);
   if (!d) return '—';
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
 /** Time of day with milliseconds: steps of one run are close together, the date adds nothing. */
 export function formatTime(value: DateLike): string {
   const d = toDate(value);
   if (!d) return '—';
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   return `${time}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
@@ -43,12 +43,6 @@ export function formatDuration(ms: number | null | undefined): string {
   const seconds = Math.round((ms % 60_000) / 1000);
   if (minutes < 60) return `${minutes}m ${seconds}s`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
-}
-
-export function durationBetween(start: DateLike, end: DateLike): number | null {
-  const s = toDate(start);
-  const e = toDate(end);
-  return s && e ? e.getTime() - s.getTime() : null;
 }
 
 export function shortId(id: string): string {

@@ -39,7 +39,7 @@ export const Code = z
   .string()
   .min(1, 'must not be empty')
   .max(64)
-  .regex(/^\S(.*\S)?$/, 'must not start or end with spaces');
+  .regex(/^(\S(.*\S)?)?$/, 'must not start or end with spaces');
 
 export function text(max: number) {
   return z.string().min(1, 'must not be empty').max(max);

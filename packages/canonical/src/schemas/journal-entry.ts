@@ -63,7 +63,8 @@ export const JournalEntryV1 = z
       if (line.debit !== undefined) debits.push(line.debit);
       if (line.credit !== undefined) credits.push(line.credit);
     });
-    if ([...debits, ...credits].every(isDecimalString)) {
+    // With fewer than two lines the count is the problem, not the balance.
+    if (entry.lines.length >= 2 && [...debits, ...credits].every(isDecimalString)) {
       const debit = sumDecimals(debits);
       const credit = sumDecimals(credits);
       if (compareDecimals(debit, credit) !== 0) {

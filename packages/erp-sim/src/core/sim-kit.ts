@@ -67,7 +67,7 @@ export interface SimDefinition {
 
 const resetBody = z.strictObject({ account: z.string().min(1).optional() }).optional();
 
-export async function startSim(def: SimDefinition): Promise<SimHandle & { kit: SimKit }> {
+export async function startSim(def: SimDefinition): Promise<SimHandle> {
   const now = def.options.clock ?? Date.now;
   const store = new RecordStore(now);
   const faults = new FaultInjector(def.options.seed ?? 1);
@@ -122,7 +122,6 @@ export async function startSim(def: SimDefinition): Promise<SimHandle & { kit: S
     setFaults: (spec) => faults.set(spec),
     clearFaults: (account) => faults.clear(account),
     reset,
-    kit,
   };
 }
 

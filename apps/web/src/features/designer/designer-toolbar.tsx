@@ -24,6 +24,7 @@ export function DesignerToolbar(p: ToolbarProps) {
   const [note, setNote] = useState('');
   const publishBlocked =
     p.issueCount > 0 ? `Fix ${p.issueCount} problem${p.issueCount === 1 ? '' : 's'} before publishing` : p.saving || p.publishing ? 'Saving…' : null;
+  const problems = `${p.issueCount} problem${p.issueCount === 1 ? '' : 's'}`;
 
   return (
     <header className={styles.toolbar}>
@@ -42,8 +43,8 @@ export function DesignerToolbar(p: ToolbarProps) {
       </div>
       <div className={styles.actions}>
         {p.issueCount > 0 && (
-          <button type="button" className={styles.blocked} data-testid="publish-disabled-reason" onClick={p.onShowProblems} title="Show the problems">
-            ⚠ {publishBlocked}
+          <button type="button" className={styles.blocked} data-testid="publish-disabled-reason" onClick={p.onShowProblems} title={`${publishBlocked ?? ''}: show them`}>
+            ⚠ {problems} · publish blocked
           </button>
         )}
         <button type="button" className="btn btn-ghost btn-sm" onClick={p.onUndo} disabled={!p.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">

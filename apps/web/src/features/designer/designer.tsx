@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useToast } from '@/components/toast';
 import { Canvas, type Selection } from './canvas';
 import { DesignerToolbar } from './designer-toolbar';
-import { displayLabel, indexIssues } from './flow-mapping';
+import { displayLabel, indexIssues, labelIds } from './flow-mapping';
 import { kindsByName, registry } from './kinds';
 import { Palette } from './palette';
 import { freeSpot } from './placement';
@@ -35,7 +35,8 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
     const result = validateGraph(graph, registry);
     const local = result.ok ? [] : result.errors;
     const seen = new Set(local.map((i) => `${i.code}|${i.path}|${i.message}`));
-    return [...local, ...persist.serverIssues.filter((i) => !seen.has(`${i.code}|${i.path}|${i.message}`))];
+    const all = [...local, ...persist.serverIssues.filter((i) => !seen.has(`${i.code}|${i.path}|${i.message}`))];
+    return all.map((issue) => ({ ...issue, message: labelIds(graph, issue.message) }));
   }, [graph, persist.serverIssues]);
   const issueIndex = useMemo(() => indexIssues(graph, issues), [graph, issues]);
 
@@ -94,14 +95,14 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
       if (issue.nodeId && current.nodes.some((n) => n.id === issue.nodeId)) {
         setSelection({ nodes: new Set([issue.nodeId]), edges: new Set() });
         setTab('inspect');
-        void fitView({ nodes: [{ id: issue.nodeId }], duration: 300, maxZoom: 1.2, padding: 0.8 });
+        void fitView({ nodes: [{ id: issue.nodeId }], duration: 300, maxZoom: 1, padding: 1 });
         return;
       }
       const edge = issue.edgeId ? current.edges.find((e) => e.id === issue.edgeId) : undefined;
       if (edge) {
         setSelection({ nodes: new Set(), edges: new Set([edge.id]) });
         setTab('inspect');
-        void fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 300, maxZoom: 1.2, padding: 0.5 });
+        void fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 300, maxZoom: 1, padding: 0.5 });
       }
     },
     [fitView, getGraph],

@@ -59,5 +59,6 @@ describe('graph → React Flow projection', () => {
 describe('labelIds', () => {
   it('replaces node ids with labels in messages', () => {
     expect(labelIds(graph, 'Connecting would create a cycle: call → hook → check')).toBe('Connecting would create a cycle: Call ERP → Incoming → Condition');
+    expect(labelIds(graph, 'Node "check" is not reachable from the hook "nope"')).toBe('Node "Condition" is not reachable from the hook "nope"');
   });
 });

@@ -100,10 +100,22 @@ export function toFlowEdges(graph: Graph, issues: IssueIndex, view: ViewState): 
   });
 }
 
-/** Messages from the workflow package name nodes by id; people know them by their labels. */
+/**
+ * Messages from the workflow package name nodes by id; people know them by their labels. Only
+ * quoted ids (`"transform_3f9a"`) and the steps of an arrow path (`a → b → c`) are replaced, so a
+ * node whose id is a common word ("trigger") does not rewrite the prose around it.
+ */
 export function labelIds(graph: Graph, message: string): string {
-  const byLength = [...graph.nodes].sort((a, b) => b.id.length - a.id.length);
-  let out = message;
-  for (const node of byLength) out = out.split(node.id).join(displayLabel(node));
-  return out;
+  const labels = new Map(graph.nodes.map((n) => [n.id, displayLabel(n)]));
+  const quoted = message.replace(/"(?:[^"\\]|\\.)*"/g, (token) => {
+    let id: unknown;
+    try {
+      id = JSON.parse(token);
+    } catch {
+      return token;
+    }
+    const label = typeof id === 'string' ? labels.get(id) : undefined;
+    return label === undefined ? token : JSON.stringify(label);
+  });
+  return quoted.replace(/[A-Za-z0-9_-]+(?= → )|(?<= → )[A-Za-z0-9_-]+/g, (token) => labels.get(token) ?? token);
 }

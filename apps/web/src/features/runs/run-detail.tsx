@@ -91,7 +91,9 @@ export function RunDetail({ id }: { id: string }) {
           <Item label="Started">{formatDateTime(r.startedAt)}</Item>
           <Item label="Finished">{formatDateTime(r.finishedAt)}</Item>
           <Item label="Duration">{formatDuration(r.durationMs)}</Item>
-          <Item label="Attempts">{r.attempts}</Item>
+          <Item label="Worker claims" title="How often a worker picked this run up: more than once after a retry wait, a timer or a crashed worker">
+            {r.attempts}
+          </Item>
         </dl>
       </section>
 
@@ -217,9 +219,9 @@ export function RunDetail({ id }: { id: string }) {
   );
 }
 
-function Item({ label, children, mono, testId }: { label: string; children: React.ReactNode; mono?: boolean; testId?: string }) {
+function Item({ label, children, mono, testId, title }: { label: string; children: React.ReactNode; mono?: boolean; testId?: string; title?: string }) {
   return (
-    <div className={styles.item}>
+    <div className={styles.item} title={title}>
       <dt>{label}</dt>
       <dd className={mono ? 'mono' : undefined} data-testid={testId}>
         {children}

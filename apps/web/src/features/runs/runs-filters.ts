@@ -1,5 +1,11 @@
+import type { inferRouterInputs } from '@trpc/server';
+import type { AppRouter } from '@switchyard/api';
+
+/** Statuses runs.list accepts as a filter; the type check fails if one is offered that the API would refuse. */
+type ApiStatusFilter = NonNullable<inferRouterInputs<AppRouter>['runs']['list']['status']>;
+
 /** Run list filters live in the URL (shareable, and the designer links to a workflow's runs). */
-export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly ApiStatusFilter[];
 export type RunStatusFilter = (typeof RUN_STATUSES)[number];
 
 export interface RunFilters {

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { z } from 'zod';
-import { errorMessage, fieldErrorsOf } from '@/lib/errors';
+import { errorMessage, fieldErrorsOf, fieldMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import styles from './workflows.module.css';
 
@@ -32,8 +32,8 @@ export function NewWorkflowForm({ onCancel }: { onCancel: () => void }) {
       onError: (error) => {
         const fields = fieldErrorsOf(error);
         const next: Errors = {};
-        if (fields.name) next.name = `Name ${fields.name.join('; ')}`;
-        if (fields.description) next.description = `Description ${fields.description.join('; ')}`;
+        if (fields.name) next.name = fieldMessage('Name', fields.name);
+        if (fields.description) next.description = fieldMessage('Description', fields.description);
         if (!next.name && !next.description) next.form = errorMessage(error);
         setErrors(next);
       },

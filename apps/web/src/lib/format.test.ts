@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatRelative, formatTime } from './format';
+
+describe('format', () => {
+  it('formats durations at a readable scale', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(12)).toBe('12 ms');
+    expect(formatDuration(1530)).toBe('1.53 s');
+    expect(formatDuration(125_000)).toBe('2m 5s');
+    expect(formatDuration(3 * 3_600_000 + 60_000)).toBe('3h 1m');
+  });
+
+  it('formats relative times and handles bad input', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    expect(formatRelative('2026-01-01T11:59:58Z', now)).toBe('just now');
+    expect(formatRelative('2026-01-01T11:58:00Z', now)).toBe('2m ago');
+    expect(formatRelative('not a date', now)).toBe('—');
+    expect(formatTime(undefined)).toBe('—');
+  });
+});

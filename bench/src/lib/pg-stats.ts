@@ -1,0 +1,74 @@
+import type pg from 'pg';
+
+/**
+ * What PostgreSQL did for a workload: committed transactions of this database (pg_stat_database),
+ * WAL written (cluster-wide LSN delta) and growth of the run tables. Each snapshot is itself one
+ * transaction; `diff` takes that out.
+ */
+
+export interface PgSnapshot {
+  at: number;
+  xactCommit: number;
+  xactRollback: number;
+  tupInserted: number;
+  tupUpdated: number;
+  walBytes: number;
+  tableBytes: number;
+}
+
+export async function pgSnapshot(pool: pg.Pool): Promise<PgSnapshot> {
+  const { rows } = await pool.query<{
+    xact_commit: string;
+    xact_rollback: string;
+    tup_inserted: string;
+    tup_updated: string;
+    wal: string;
+    table_bytes: string;
+  }>(
+    `SELECT d.xact_commit, d.xact_rollback, d.tup_inserted, d.tup_updated,
+            pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS wal,
+            (pg_total_relation_size('runs') + pg_total_relation_size('steps'))::text AS table_bytes
+       FROM pg_stat_database d WHERE d.datname = current_database()`,
+  );
+  const r = rows[0];
+  if (!r) throw new Error('pg_stat_database has no row for the bench database');
+  return {
+    at: Date.now(),
+    xactCommit: Number(r.xact_commit),
+    xactRollback: Number(r.xact_rollback),
+    tupInserted: Number(r.tup_inserted),
+    tupUpdated: Number(r.tup_updated),
+    walBytes: Number(r.wal),
+    tableBytes: Number(r.table_bytes),
+  };
+}
+
+export interface PgDelta {
+  seconds: number;
+  commits: number;
+  rollbacks: number;
+  inserted: number;
+  updated: number;
+  walBytes: number;
+  tableBytes: number;
+}
+
+/** b − a, less `ownQueries` transactions the harness itself ran in between (the snapshot `a` counts as one). */
+export function pgDiff(a: PgSnapshot, b: PgSnapshot, ownQueries = 0): PgDelta {
+  return {
+    seconds: (b.at - a.at) / 1000,
+    commits: b.xactCommit - a.xactCommit - 1 - ownQueries,
+    rollbacks: b.xactRollback - a.xactRollback,
+    inserted: b.tupInserted - a.tupInserted,
+    updated: b.tupUpdated - a.tupUpdated,
+    walBytes: b.walBytes - a.walBytes,
+    tableBytes: b.tableBytes - a.tableBytes,
+  };
+}
+
+/**
+ * Backends publish their transaction counts to pg_stat_database at most once a second while busy
+ * and up to 10 s after going idle (PostgreSQL 15's PGSTAT_IDLE_INTERVAL), so a count read right after
+ * a burst misses part of it. Full runs wait this long before the closing snapshot.
+ */
+export const STATS_SETTLE_MS = 11_000;

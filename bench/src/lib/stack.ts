@@ -1,0 +1,206 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Database } from '@switchyard/db';
+import { logTail, spawnChild, waitUntil, type Child } from './children';
+import type { LoadResult, LoadSpec } from '../procs/load';
+import type { BenchSeed } from './seed';
+import type { Sizes } from './sizes';
+
+/**
+ * The servers under test, started as separate processes exactly as an operator would run them:
+ * `next start` for apps/web, `apps/worker/src/main.ts` per worker, the loopback receiver, and the
+ * load generator. Everything is registered with children.ts, which ends them all on exit.
+ */
+
+export interface Paths {
+  repoRoot: string;
+  benchDir: string;
+  /** Where the report goes: bench/ for full runs, bench/.tmp/ for smoke runs. */
+  outDir: string;
+  logDir: string;
+}
+
+export interface WorkerOptions {
+  concurrency: number;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+  tag?: string;
+}
+
+export class Stack {
+  private webChild: Child | null = null;
+  webUrl = '';
+  receiverUrl = '';
+  receiverChild: Child | null = null;
+  workers: Child[] = [];
+  private serial = 0;
+
+  constructor(
+    readonly paths: Paths,
+    readonly sizes: Sizes,
+    readonly database: Database,
+    readonly databaseUrl: string,
+    readonly log: (message: string) => void,
+  ) {}
+
+  seed!: BenchSeed;
+
+  private logFile(name: string): string {
+    this.serial += 1;
+    return path.join(this.paths.logDir, `${String(this.serial).padStart(2, '0')}-${name}.log`);
+  }
+
+  private tsNode(script: string): string[] {
+    return ['--import', 'tsx', path.join(this.paths.repoRoot, script)];
+  }
+
+  async startReceiver(): Promise<void> {
+    const port = await freePort();
+    const child = spawnChild('receiver', process.execPath, [...this.tsNode('bench/src/procs/receiver.ts'), '--port', String(port)], {
+      cwd: this.paths.repoRoot,
+      logFile: this.logFile('receiver'),
+    });
+    this.receiverChild = child;
+    this.receiverUrl = `http://127.0.0.1:${port}`;
+    await waitUntil(child, 'the receiver listens', async () => (await fetch(`${this.receiverUrl}/stats`)).ok, 20_000);
+  }
+
+  async receiverStats(): Promise<{ requests: number; unique: number; duplicates: number; withoutKey: number }> {
+    const res = await fetch(`${this.receiverUrl}/stats`);
+    return (await res.json()) as { requests: number; unique: number; duplicates: number; withoutKey: number };
+  }
+
+  async resetReceiver(): Promise<void> {
+    await fetch(`${this.receiverUrl}/reset`, { method: 'POST' });
+  }
+
+  get web(): Child | null {
+    return this.webChild;
+  }
+
+  /** `next start` of the production build in apps/web, on a free loopback port. */
+  async startWeb(opts: { nodeOptions?: string } = {}): Promise<void> {
+    if (this.webChild) throw new Error('the web server is already running');
+    const webDir = path.join(this.paths.repoRoot, 'apps/web');
+    const nextBin = createRequire(path.join(webDir, 'package.json')).resolve('next/dist/bin/next');
+    const port = await freePort();
+    const child = spawnChild('web', process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: webDir,
+      env: {
+        ...process.env,
+        DATABASE_URL: this.databaseUrl,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        ...(opts.nodeOptions ? { NODE_OPTIONS: opts.nodeOptions } : {}),
+      },
+      logFile: this.logFile('web'),
+    });
+    this.webChild = child;
+    this.webUrl = `http://127.0.0.1:${port}`;
+    await waitUntil(child, 'the web server answers /api/health', async () => (await fetch(`${this.webUrl}/api/health`)).ok, 60_000);
+  }
+
+  async stopWeb(): Promise<void> {
+    await this.webChild?.stop(15_000);
+    this.webChild = null;
+  }
+
+  hookUrl(path: string): string {
+    return `${this.webUrl}/api/hooks/bench/${path}`;
+  }
+
+  /** Standalone worker processes (`apps/worker/src/main.ts`), started together; resolves when all are claiming. */
+  async startWorkers(count: number, opts: WorkerOptions): Promise<Child[]> {
+    const started = Array.from({ length: count }, (_, i) => {
+      const id = `bench-${opts.tag ?? 'w'}-${i + 1}`;
+      return spawnChild(id, process.execPath, [...(opts.nodeFlags ?? []), ...this.tsNode('apps/worker/src/main.ts')], {
+        cwd: this.paths.repoRoot,
+        env: {
+          ...process.env,
+          DATABASE_URL: this.databaseUrl,
+          WORKER_CONCURRENCY: String(opts.concurrency),
+          WORKER_ID: id,
+          // The product's default level: the engine's per-run lines are part of its cost.
+          LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'info',
+        },
+        logFile: this.logFile(id),
+      });
+    });
+    this.workers.push(...started);
+    await Promise.all(
+      started.map((child) =>
+        waitUntil(child, 'the worker starts', async () => (await readFile(child.logFile, 'utf8')).includes('worker started'), 60_000),
+      ),
+    );
+    return started;
+  }
+
+  /** SIGTERM: the worker drains (current steps finish, the rest is released) and exits. */
+  async stopWorkers(): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => w.stop(15_000)));
+  }
+
+  /** One autocannon run in its own process. */
+  async load(spec: LoadSpec, name = 'load'): Promise<LoadResult> {
+    const file = this.logFile(name);
+    const child = spawnChild(name, process.execPath, [...this.tsNode('bench/src/procs/load.ts'), JSON.stringify(spec)], {
+      cwd: this.paths.repoRoot,
+      logFile: file,
+    });
+    const code = await child.exited;
+    const text = await readFile(file, 'utf8');
+    const line = text
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{'));
+    if (code !== 0 || !line) throw new Error(`load generator exited with ${code}:\n${await logTail(file)}`);
+    return JSON.parse(line) as LoadResult;
+  }
+
+  /** Empties the run tables between scenarios so that each starts from the same state. */
+  async resetRuns(): Promise<void> {
+    await this.database.pool.query('TRUNCATE steps, runs');
+  }
+
+  /** Runs not yet finished (queued, running, or waiting on a timer). */
+  async backlog(): Promise<number> {
+    const { rows } = await this.database.pool.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM runs WHERE status IN ('queued', 'running', 'waiting')`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Waits until no run is unfinished; returns how many backlog queries it ran (they are transactions too). */
+  async waitForDrain(timeoutS: number, onSample?: (backlog: number) => void): Promise<number> {
+    const deadline = Date.now() + timeoutS * 1000;
+    let queries = 0;
+    for (;;) {
+      const left = await this.backlog();
+      queries += 1;
+      onSample?.(left);
+      if (left === 0) return queries;
+      if (Date.now() > deadline) throw new Error(`${left} runs were still unfinished ${timeoutS} s after the load stopped`);
+      await sleep(100);
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

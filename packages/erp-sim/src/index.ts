@@ -1,0 +1,7 @@
+export { startNetSuiteSim, type NetSuiteSimOptions, type NetSuiteSimHandle, type NetSuiteAccountConfig, type LoginAuditEntry, type NetSuiteTbaCredential } from './netsuite/index';
+export type { SimHandle, CommonSimOptions } from './core/sim-kit';
+export type { FaultSpec, FaultSpecInput } from './core/faults';
+export type { StoredRecord } from './core/record-store';
+export { DEMO_ESTATE } from './demo-estate';
+export { startBusinessCentralSim, BC_SCOPE, type BusinessCentralSimOptions, type BusinessCentralTenantConfig } from './business-central/index';
+export { startSapSim, SAP_ODATA_PREFIX, SAP_TOKEN_PATH, type SapSimOptions, type SapSystemConfig } from './sap/index';
