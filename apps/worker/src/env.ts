@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
  */
 export interface WorkerEnv {
   databaseUrl: string | undefined;
-  dataDir: string;
   port: number;
   demoReceiverPort: number;
   concurrency: number;
@@ -47,7 +46,6 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   }
   return {
     databaseUrl,
-    dataDir: path.resolve(env.SWITCHYARD_DATA_DIR ?? path.join(repoRoot, '.data')),
     port: intVar(env, 'PORT', 3000, 1, 65535),
     demoReceiverPort: intVar(env, 'DEMO_RECEIVER_PORT', 4010, 0, 65535),
     concurrency: intVar(env, 'WORKER_CONCURRENCY', 16, 1, 1000),

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { createCoreExecutors } from '@switchyard/connectors';
-import { migrate, openDatabase, startEmbeddedPostgres } from '@switchyard/db';
+import { migrate, openDatabase, resolveDatabaseConfig, startEmbeddedPostgres } from '@switchyard/db';
 import { ConfigError, readWorkerEnv, repoRoot } from './env';
 import { createLogger } from './logger';
 import { Worker, errorMessage } from './worker';
@@ -23,14 +23,16 @@ async function main(): Promise<void> {
   const logger = createLogger(env.logLevel);
   const cleanups: Array<() => Promise<unknown>> = [];
 
-  let url = env.databaseUrl;
-  let kind: 'pglite' | 'postgres' = 'postgres';
-  if (!url) {
-    kind = 'pglite';
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(env.dataDir, 'pglite') });
+  const config = resolveDatabaseConfig();
+  const kind = config.kind;
+  let url: string;
+  if (config.kind === 'pglite') {
+    const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
     cleanups.unshift(() => embedded.stop());
     url = embedded.url;
-    logger.info({ dataDir: path.join(env.dataDir, 'pglite'), url }, 'embedded PostgreSQL (PGlite) started');
+    logger.info({ dataDir: config.dataDir, url }, 'embedded PostgreSQL (PGlite) started');
+  } else {
+    url = config.url;
   }
 
   const { applied } = await migrate(url);

@@ -14,7 +14,7 @@ export interface Machine {
 }
 
 export async function describeMachine(pool: pg.Pool): Promise<Machine> {
-  const { rows } = await pool.query<{ v: string }>('SHOW server_version');
+  const { rows } = await pool.query<{ v: string }>('SELECT current_setting(\'server_version\') AS v');
   return {
     cores: os.cpus().length,
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,

@@ -102,6 +102,13 @@ export class Stack {
     await waitUntil(child, 'the web server answers /api/health', async () => (await fetch(`${this.webUrl}/api/health`)).ok, 60_000);
   }
 
+  async ensureWeb(): Promise<void> {
+    if (!this.webChild || this.webChild.hasExited()) {
+      this.webChild = null;
+      await this.startWeb();
+    }
+  }
+
   async stopWeb(): Promise<void> {
     await this.webChild?.stop(15_000);
     this.webChild = null;

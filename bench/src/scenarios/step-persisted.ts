@@ -58,6 +58,7 @@ export const stepPersisted: Scenario = {
       }
       perRound.push(times.reduce((a, b) => a + b, 0) / times.length);
     }
+    await new Promise((resolve) => setTimeout(resolve, sizes.statsSettleMs));
     const after = await pgSnapshot(database.pool);
     const delta = pgDiff(before, after, ownQueries);
     const runs = sizes.rounds * sizes.persistedRuns;

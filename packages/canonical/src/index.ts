@@ -31,7 +31,7 @@ export * from './schemas/journal-entry';
 
 export * from './mapping/types';
 export { TenantMappingOverlaySchema, FIELD_PATH_PATTERN, emptyOverlay } from './mapping/overlay';
-export { applyMapping, type ApplyMappingOptions } from './mapping/apply';
+export { applyMapping, MAX_REPORTED_MAPPING_ERRORS, type ApplyMappingOptions } from './mapping/apply';
 export { DEFAULT_MAPPING_MAX_DEPTH, DEFAULT_MAPPING_TIMEOUT_MS } from './mapping/expressions';
 export { previewMapping, MAX_MAPPING_TIMEOUT_MS, type PreviewMappingRequest, type PreviewMappingResult } from './mapping/preview';
 export { defaultMappings, findDefaultMapping, listDefaultMappings } from './mapping/registry';

@@ -19,6 +19,15 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[]
       for (const key of issue.keys) addMessage(byPath, formatPath('', [...issue.path, key]), 'is not a field of this object');
       continue;
     }
+    // Record-key issues point at the map; the offending key, with what is wrong with it, is more useful.
+    // (zod 4.6 already puts the key in the path; older releases gave it as `input`.)
+    if (issue.code === 'invalid_key') {
+      const key = issue.input;
+      const path = typeof key === 'string' && issue.path[issue.path.length - 1] !== key ? [...issue.path, key] : issue.path;
+      const messages = issue.issues.length > 0 ? issue.issues.map((i) => i.message) : [issue.message];
+      for (const message of messages) addMessage(byPath, formatPath('', path), message);
+      continue;
+    }
     addMessage(byPath, formatPath('', issue.path), issue.message);
   }
   return [...byPath.entries()].map(([path, messages]) => ({ path, message: messages.join(' and ') }));

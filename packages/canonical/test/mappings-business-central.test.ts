@@ -89,7 +89,8 @@ describe('Business Central default mappings', () => {
       ['23100', -776.25],
     ]);
     expect(lines.every((l) => l.documentNumber === 'JE-2026-0317')).toBe(true);
-    expect(payload).toMatchObject({ code: 'DEFAULT', journalLines: [{ lineNumber: 10000, accountType: 'G/L Account', postingDate: '2026-03-31' }] });
+    expect(payload).toMatchObject({ code: 'DEFAULT', displayName: 'March revenue recognition' });
+    expect(lines[0]).toMatchObject({ lineNumber: 10000, accountType: 'G/L Account', postingDate: '2026-03-31', externalDocumentNumber: 'JE-2026-03-REV' });
   });
 
   it('customer → canonical, with blanks dropped and the local currency translated back', async () => {

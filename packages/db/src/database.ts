@@ -25,7 +25,9 @@ export function resolveDatabaseConfig(env: Record<string, string | undefined> = 
     return { kind: 'postgres', url };
   }
   const dataRoot = env.SWITCHYARD_DATA_DIR?.trim();
-  return { kind: 'pglite', dataDir: path.join(path.resolve(dataRoot || path.join(repoRoot(), '.data')), 'pglite') };
+  // turbopackIgnore: the Next.js server never starts the embedded database; without the hint
+  // Turbopack traces this dynamic path and copies the whole repository into the server output.
+  return { kind: 'pglite', dataDir: path.join(path.resolve(/*turbopackIgnore: true*/ dataRoot || path.join(repoRoot(), '.data')), 'pglite') };
 }
 
 export interface OpenDatabaseOptions {

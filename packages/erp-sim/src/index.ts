@@ -5,3 +5,5 @@ export type { StoredRecord } from './core/record-store';
 export { DEMO_ESTATE } from './demo-estate';
 export { startBusinessCentralSim, BC_SCOPE, type BusinessCentralSimOptions, type BusinessCentralTenantConfig } from './business-central/index';
 export { startSapSim, SAP_ODATA_PREFIX, SAP_TOKEN_PATH, type SapSimOptions, type SapSystemConfig } from './sap/index';
+export { startWorkdaySim, type WorkdaySimOptions, type WorkdayTenantConfig, type WorkdayWorkerSeed } from './workday/index';
+export { startBackOfficeSim, type BackOfficeSimOptions, type BackOfficeSimHandle, type BackOfficeAccountConfig, type WebhookDelivery } from './back-office/index';

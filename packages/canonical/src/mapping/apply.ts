@@ -24,6 +24,9 @@ export interface ApplyMappingOptions {
   now?: () => number;
 }
 
+/** A 5,000-line invoice with one bad column would otherwise produce 5,000 errors. */
+export const MAX_REPORTED_MAPPING_ERRORS = 100;
+
 interface RunState {
   mapping: string;
   budget: ExpressionBudget;
@@ -93,7 +96,7 @@ async function evaluate(state: RunState, expression: string, input: unknown, bin
   if (state.stopped) return { ok: false };
   if (state.now() > state.deadline) {
     state.stopped = true;
-    state.errors.push({ mapping: state.mapping, field, stage: 'mapping', origin, message: `not evaluated: the mapping spent its ${state.budget.timeoutMs} ms budget before reaching this field` });
+    report(state, { mapping: state.mapping, field, stage: 'mapping', origin, message: `not evaluated: the mapping spent its ${state.budget.timeoutMs} ms budget before reaching this field` });
     return { ok: false };
   }
   const compiled = state.compiled.get(expression);
@@ -103,7 +106,7 @@ async function evaluate(state: RunState, expression: string, input: unknown, bin
   } catch (err) {
     const failure = err instanceof ExpressionFailure ? err : new ExpressionFailure(err instanceof Error ? err.message : String(err), 'error');
     if (failure.kind === 'timeout') state.stopped = true;
-    state.errors.push({ mapping: state.mapping, field, stage: 'mapping', origin, message: failure.message });
+    report(state, { mapping: state.mapping, field, stage: 'mapping', origin, message: failure.message });
     return { ok: false };
   }
 }
@@ -151,10 +154,20 @@ function place(state: RunState, target: Record<string, unknown>, path: readonly 
       node = next as Record<string, unknown>;
     } else {
       const parent = path.slice(0, depth + 1).join('.');
-      state.errors.push({ mapping: state.mapping, field, stage: 'mapping', origin, message: `cannot be set: "${parent}" already holds a ${Array.isArray(next) ? 'list' : typeof next}, not an object` });
+      report(state, { mapping: state.mapping, field, stage: 'mapping', origin, message: `cannot be set: "${parent}" already holds a ${Array.isArray(next) ? 'list' : typeof next}, not an object` });
       return;
     }
   }
   const last = path[path.length - 1];
   if (last !== undefined) node[last] = value;
+}
+
+function report(state: RunState, error: MappingError): void {
+  if (state.errors.length < MAX_REPORTED_MAPPING_ERRORS) {
+    state.errors.push(error);
+    return;
+  }
+  if (state.errors.length > MAX_REPORTED_MAPPING_ERRORS) return;
+  state.stopped = true;
+  state.errors.push({ mapping: state.mapping, field: '', stage: 'mapping', message: `stopped after ${MAX_REPORTED_MAPPING_ERRORS} errors; fix these and preview again` });
 }

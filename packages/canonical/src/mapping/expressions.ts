@@ -84,8 +84,9 @@ function describeEvaluationError(err: unknown, budget: ExpressionBudget): Expres
     return new ExpressionFailure(`exceeded the evaluation depth limit of ${budget.maxDepth} and was stopped${where(failure)} (non-terminating recursion?)`, 'timeout');
   }
   const message = failure.message ?? (err instanceof Error ? err.message : String(err));
-  // $error("...") in an expression is the author's own message; JSONata's own codes help searching its docs.
-  const code = failure.code !== undefined && failure.code !== 'D3137' ? ` [${failure.code}]` : '';
+  // $error("...") is the mapping author's own message, complete as written.
+  if (failure.code === 'D3137') return new ExpressionFailure(message, 'error');
+  const code = failure.code !== undefined ? ` [${failure.code}]` : '';
   return new ExpressionFailure(`${message}${code}${where(failure)}`, 'error');
 }
 

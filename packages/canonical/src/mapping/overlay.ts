@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOOKUP_TABLES, type EachBlock, type FieldMapping, type FieldMappings, type LookupTable, type MappingError } from './types';
+import { LOOKUP_TABLES, type EachBlock, type FieldMapping, type FieldMappings, type LookupTable, type MappingError, type TenantMappingOverlay } from './types';
 
 /** `name` or `name[]` segments joined by dots: `subsidiary.id`, `item.items[].rate`, `externalIds.business-central`. */
 export const FIELD_PATH_PATTERN = /^[A-Za-z_$][\w$-]*(\[\])?(\.[A-Za-z_$][\w$-]*(\[\])?)*$/;
@@ -18,7 +18,7 @@ export const TenantMappingOverlaySchema = z.strictObject({
     .default({}),
 });
 
-export function emptyOverlay(): { fieldOverrides: Record<string, string>; lookups: Partial<Record<LookupTable, Record<string, string>>> } {
+export function emptyOverlay(): TenantMappingOverlay {
   return { fieldOverrides: {}, lookups: {} };
 }
 

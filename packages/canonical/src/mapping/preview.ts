@@ -1,5 +1,5 @@
 import { migrateCanonical } from '../migrations';
-import { toFieldErrors, validateCanonical, type FieldError } from '../validate';
+import { validateCanonical, validateWith, type FieldError } from '../validate';
 import { applyMapping } from './apply';
 import { DEFAULT_MAPPING_TIMEOUT_MS } from './expressions';
 import { TenantMappingOverlaySchema } from './overlay';
@@ -54,9 +54,9 @@ export async function previewMapping(request: PreviewMappingRequest): Promise<Pr
     return fail('request', [{ path: 'timeoutMs', message: `must be a whole number of milliseconds between 1 and ${MAX_MAPPING_TIMEOUT_MS}` }]);
   }
 
-  const overlayResult = TenantMappingOverlaySchema.safeParse(request.overlay ?? {});
-  if (!overlayResult.success) return fail('overlay', toFieldErrors(overlayResult.error.issues));
-  const overlay: TenantMappingOverlay = overlayResult.data;
+  const overlayResult = validateWith(TenantMappingOverlaySchema, request.overlay ?? {});
+  if (!overlayResult.ok) return fail('overlay', overlayResult.errors);
+  const overlay: TenantMappingOverlay = overlayResult.value;
 
   let input: unknown;
   if (request.direction === 'toErp') {

@@ -61,8 +61,13 @@ export interface SimDefinition {
   handle(req: SimRequest, res: SimResponse, kit: SimKit): Promise<void>;
   /** Extra read-only admin views, e.g. NetSuite's login audit trail: `GET /__admin/<name>`. */
   adminViews?: Record<string, () => unknown>;
-  /** Called on reset so a simulator can drop its own state (nonces, audit trail). */
-  onReset?(account?: string): void;
+  /**
+   * Called on reset (and once at start) so a simulator can drop its own state (nonces, audit
+   * trail) or restore its seed data into the emptied store.
+   */
+  onReset?(account: string | undefined, store: RecordStore): void;
+  /** Called before the server closes (cancel timers the simulator started). */
+  onClose?(): void;
 }
 
 const resetBody = z.strictObject({ account: z.string().min(1).optional() }).optional();
@@ -75,8 +80,9 @@ export async function startSim(def: SimDefinition): Promise<SimHandle> {
   const reset = (account?: string): void => {
     store.reset(account);
     faults.clear(account);
-    def.onReset?.(account);
+    def.onReset?.(account, store);
   };
+  def.onReset?.(undefined, store);
 
   const kit: SimKit = {
     store,
@@ -117,7 +123,10 @@ export async function startSim(def: SimDefinition): Promise<SimHandle> {
     name: def.name,
     url: server.url,
     port: server.port,
-    close: server.close,
+    close: () => {
+      def.onClose?.();
+      return server.close();
+    },
     records: (kind, account) => store.all(kind, account),
     setFaults: (spec) => faults.set(spec),
     clearFaults: (account) => faults.clear(account),

@@ -1,0 +1,60 @@
+import { pgDiff, pgSnapshot } from '../lib/pg-stats';
+import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
+import { atLeast, atMost, result, type Scenario } from '../lib/report';
+import { cpuSummary, loadRounds, statusSummary } from '../lib/rounds';
+import { sleep } from '../lib/stack';
+import { describeSummary, sig, summarize } from '../lib/stats';
+
+/**
+ * Ingest: POST /api/hooks/bench/e2e through `next start` until the run is durably queued (202).
+ * No worker runs, so the figure is the ingress alone; every accepted run must be in the table.
+ */
+export const ingest: Scenario = {
+  name: 'ingest',
+  ids: ['ingest.runs_per_s', 'ingest.p99_ms'],
+  async run({ stack, shared }) {
+    const { sizes, database } = stack;
+    if (stack.workers.length > 0) throw new Error('ingest measures the ingress alone; stop the workers first');
+    await stack.resetRuns();
+    await stack.ensureWeb();
+    const spec = { url: stack.hookUrl('e2e'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+
+    const before = await pgSnapshot(database.pool);
+    const rounds = await loadRounds(stack, spec, 'ingest');
+    await sleep(sizes.statsSettleMs);
+    const after = await pgSnapshot(database.pool);
+
+    const accepted = rounds.reduce((n, r) => n + (r.load.statusCodes['202'] ?? 0), 0);
+    const { rows } = await database.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM runs WHERE status = 'queued'`);
+    const queued = Number(rows[0]?.n ?? 0);
+    if (queued < accepted) throw new Error(`ingest: ${accepted} requests were answered 202 but only ${queued} runs are queued`);
+    // The warm-up's requests are in the window too (the snapshot precedes it): count every queued run.
+    const txPerRun = pgDiff(before, after).commits / queued;
+    shared.ingestTxPerRun = txPerRun;
+
+    const rate = summarize(rounds.map((r) => (r.load.statusCodes['202'] ?? 0) / r.load.durationS));
+    const p99 = summarize(rounds.map((r) => r.load.latency.p99));
+    const common =
+      `autocannon, ${sizes.connections} connections closed-loop, ${sizes.roundS} s rounds after a ${sizes.warmupS} s warm-up, ` +
+      `fresh Idempotency-Key per request, ~${ORDER_BODY.length}-byte JSON body, no signature (the ingress has no signature check yet); ` +
+      `${statusSummary(rounds)}; all ${accepted} accepted runs found queued; ${sig(txPerRun)} PostgreSQL transactions per accepted run; ${cpuSummary(rounds)}`;
+    return {
+      results: [
+        result('ingest.runs_per_s', sig(rate.median), 'runs/s', atLeast(2000), `202 responses per second: ${describeSummary(rate, 'runs/s')}; ${common}`),
+        result('ingest.p99_ms', sig(p99.median), 'ms', atMost(20), `99th percentile latency: ${describeSummary(p99, 'ms')}; ${common}`),
+      ],
+      sections: [
+        {
+          title: 'Ingest',
+          body:
+            `| round | runs/s | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n` +
+            rounds
+              .map((r, i) => `| ${i + 1} | ${sig((r.load.statusCodes['202'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p99} | ${r.load.latency.max} |`)
+              .join('\n') +
+            `\n\n${cpuSummary(rounds)}.\n\nPostgreSQL transactions per accepted run (ingress only): ${sig(txPerRun)} ` +
+            `(tenant lookup, route lookup, version lookup, idempotency-key lookup: one autocommit transaction each, then the enqueue transaction).`,
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,66 @@
+import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
+import { atLeast, atMost, result, type Scenario } from '../lib/report';
+import { cpuSummary, loadRounds, statusSummary } from '../lib/rounds';
+import { describeSummary, sig, summarize } from '../lib/stats';
+
+/**
+ * Synchronous webhook → transform → respond: the caller waits for the respond node's answer, so the
+ * latency is ingress + claim + two steps + the ingress noticing the response. Every answered
+ * request must leave a complete run history (run succeeded, three step rows).
+ */
+export const synchronous: Scenario = {
+  name: 'sync',
+  ids: ['sync.requests_per_s', 'sync.p99_ms'],
+  async run({ stack }) {
+    const { sizes, database } = stack;
+    await stack.resetRuns();
+    await stack.ensureWeb();
+    await stack.startWorkers(sizes.workers, { concurrency: sizes.workerConcurrency, tag: 'sync' });
+    const spec = { url: stack.hookUrl('sync'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+    const rounds = await loadRounds(stack, spec, 'sync');
+    await stack.waitForDrain(sizes.drainTimeoutS);
+    await stack.stopWorkers();
+
+    const { rows } = await database.pool.query<{ runs: string; succeeded: string; with_response: string; steps: string }>(
+      `SELECT (SELECT count(*) FROM runs)::text AS runs,
+              (SELECT count(*) FROM runs WHERE status = 'succeeded')::text AS succeeded,
+              (SELECT count(*) FROM runs WHERE response IS NOT NULL)::text AS with_response,
+              (SELECT count(*) FROM steps)::text AS steps`,
+    );
+    const h = rows[0]!;
+    const runs = Number(h.runs);
+    const answered = rounds.reduce((n, r) => n + (r.load.statusCodes['200'] ?? 0), 0);
+    const complete = Number(h.succeeded) === runs && Number(h.steps) === runs * 3 && Number(h.with_response) === runs;
+    if (!complete) {
+      throw new Error(`sync: run history incomplete: ${h.runs} runs, ${h.succeeded} succeeded, ${h.with_response} with a response, ${h.steps} steps (expected 3 per run)`);
+    }
+    const rate = summarize(rounds.map((r) => (r.load.statusCodes['200'] ?? 0) / r.load.durationS));
+    const p99 = summarize(rounds.map((r) => r.load.latency.p99));
+    const common =
+      `autocannon, ${sizes.connections} connections closed-loop against POST /api/hooks/bench/sync (synchronous trigger → transform (JSONata) → respond), ` +
+      `${sizes.workers} worker process(es) × concurrency ${sizes.workerConcurrency}, ${sizes.roundS} s rounds after a ${sizes.warmupS} s warm-up; ` +
+      `${statusSummary(rounds)}; history: ${runs} runs (warm-up included) all succeeded with a response and 3 step rows each ` +
+      `(${answered} answered 200 in measured rounds); ${cpuSummary(rounds)}`;
+    return {
+      results: [
+        result('sync.requests_per_s', sig(rate.median), 'requests/s', atLeast(500), `200 responses per second: ${describeSummary(rate, 'requests/s')}; ${common}`),
+        result('sync.p99_ms', sig(p99.median), 'ms', atMost(50), `99th percentile latency: ${describeSummary(p99, 'ms')}; ${common}`),
+      ],
+      sections: [
+        {
+          title: 'Synchronous webhook',
+          body:
+            `| round | requests/s | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n` +
+            rounds
+              .map(
+                (r, i) =>
+                  `| ${i + 1} | ${sig((r.load.statusCodes['200'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p90} | ${r.load.latency.p99} | ${r.load.latency.max} |`,
+              )
+              .join('\n') +
+            `\n\n${cpuSummary(rounds)}.\n\nThe ingress learns of the response by polling the run row (waitForRunResponse: 10 ms, then ×1.5 up to 250 ms), ` +
+            `so a response that lands just after a poll waits for the next one: at the 5th poll the interval is already 35 ms.`,
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  admit,
+  checkBreaker,
+  closedBreaker,
+  listBreakers,
+  migrate,
+  openDatabase,
+  recordBreakerOutcome,
+  recordOutcome,
+  takeToken,
+  type BreakerPolicy,
+  type Database,
+} from '../src/index';
+import { backends, publishWorkflow, sleep, type TestDatabase } from './support';
+
+const policy: BreakerPolicy = { failureThreshold: 3, failureRatio: 0.5, minimumCalls: 6, cooldownMs: 150, windowMs: 60_000 };
+
+describe('breaker transitions (pure)', () => {
+  it('opens on consecutive failures, then lets one trial through after the cooldown', () => {
+    let row = closedBreaker(0);
+    for (const t of [1, 2]) row = recordOutcome(row, policy, t, false);
+    expect(row.state).toBe('closed');
+    row = recordOutcome(row, policy, 3, false);
+    expect(row).toMatchObject({ state: 'open', openedAt: 3 });
+    expect(admit(row, policy, 100, 1000).decision).toEqual({ allowed: false, state: 'open', retryAfterMs: 53 });
+    const trial = admit(row, policy, 153, 1000);
+    expect(trial.decision).toEqual({ allowed: true, trial: true });
+    expect(admit(trial.next!, policy, 160, 1000).decision).toMatchObject({ allowed: false, state: 'half_open' });
+    expect(recordOutcome(trial.next!, policy, 170, true).state).toBe('closed');
+    expect(recordOutcome(trial.next!, policy, 170, false)).toMatchObject({ state: 'open', openedAt: 170 });
+  });
+
+  it('opens on the failure ratio once the minimum number of calls was made in the window', () => {
+    let row = closedBreaker(0);
+    const outcomes = [true, false, true, false, true, false];
+    outcomes.forEach((ok, i) => (row = recordOutcome(row, policy, i + 1, ok)));
+    expect(row).toMatchObject({ state: 'open', windowCalls: 6, windowFailures: 3 });
+    // In a fresh window the old calls do not count.
+    let later = closedBreaker(0);
+    outcomes.slice(0, 5).forEach((ok, i) => (later = recordOutcome(later, policy, i + 1, ok)));
+    later = recordOutcome(later, policy, 70_000, false);
+    expect(later).toMatchObject({ state: 'closed', windowCalls: 1, windowFailures: 1 });
+  });
+});
+
+const postgres = backends.find((b) => b.name === 'postgres')!;
+
+describe.skipIf(Boolean(postgres.skipReason))('shared rate limits and breakers (PostgreSQL)', () => {
+  let target: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    target = await postgres.create();
+    await migrate(target.url);
+    db = await openDatabase({ url: target.url, kind: 'postgres', poolMax: 12 });
+  }, 30_000);
+  afterAll(async () => {
+    await db?.close();
+    await target?.teardown();
+  });
+
+  it('never grants more tokens than the bucket holds, however many take at once', async () => {
+    const { tenantId } = await publishWorkflow(db);
+    const limit = { capacity: 10, refillPerSecond: 0.001 };
+    const results = await Promise.all(Array.from({ length: 60 }, () => takeToken(db.pool, { tenantId, key: 'erp', limit })));
+    expect(results.filter((r) => r.granted)).toHaveLength(10);
+    const refused = results.filter((r) => !r.granted);
+    expect(refused).toHaveLength(50);
+    // One token at 0.001/s is ~1000 s away.
+    for (const r of refused) expect(r.granted === false && r.retryAfterMs).toBeGreaterThan(900_000);
+    // Other connections and tenants have their own buckets.
+    expect((await takeToken(db.pool, { tenantId, key: 'crm', limit })).granted).toBe(true);
+    const other = await publishWorkflow(db);
+    expect((await takeToken(db.pool, { tenantId: other.tenantId, key: 'erp', limit })).granted).toBe(true);
+  });
+
+  it('refills over time and says how long to wait', async () => {
+    const { tenantId } = await publishWorkflow(db);
+    const limit = { capacity: 2, refillPerSecond: 20 };
+    expect((await takeToken(db.pool, { tenantId, key: 'erp', limit })).granted).toBe(true);
+    expect((await takeToken(db.pool, { tenantId, key: 'erp', limit })).granted).toBe(true);
+    const refused = await takeToken(db.pool, { tenantId, key: 'erp', limit });
+    expect(refused.granted).toBe(false);
+    if (!refused.granted) expect(refused.retryAfterMs).toBeLessThanOrEqual(50);
+    await sleep(60);
+    expect((await takeToken(db.pool, { tenantId, key: 'erp', limit })).granted).toBe(true);
+    await expect(takeToken(db.pool, { tenantId, key: 'erp', limit: { capacity: 0, refillPerSecond: 1 } })).rejects.toThrow(/capacity/);
+  });
+
+  it('opens per tenant × host, hands the half-open trial to exactly one caller, and closes on its success', async () => {
+    const a = await publishWorkflow(db);
+    const b = await publishWorkflow(db);
+    const key = { tenantId: a.tenantId, host: 'erp.example.com' };
+    for (let i = 0; i < 3; i++) await recordBreakerOutcome(db.pool, { ...key, policy, success: false });
+
+    const denied = await checkBreaker(db.pool, { ...key, policy });
+    expect(denied).toMatchObject({ allowed: false, state: 'open' });
+    if (!denied.allowed) expect(denied.retryAfterMs).toBeLessThanOrEqual(150);
+    // The same host for another tenant, and another host for this tenant, are unaffected.
+    expect(await checkBreaker(db.pool, { tenantId: b.tenantId, host: key.host, policy })).toEqual({ allowed: true, trial: false });
+    expect(await checkBreaker(db.pool, { tenantId: a.tenantId, host: 'crm.example.com', policy })).toEqual({ allowed: true, trial: false });
+
+    await sleep(170);
+    const checks = await Promise.all(Array.from({ length: 8 }, () => checkBreaker(db.pool, { ...key, policy })));
+    expect(checks.filter((c) => c.allowed)).toEqual([{ allowed: true, trial: true }]);
+    expect(checks.filter((c) => !c.allowed).every((c) => !c.allowed && c.state === 'half_open')).toBe(true);
+
+    expect(await recordBreakerOutcome(db.pool, { ...key, policy, success: true })).toBe('closed');
+    expect(await checkBreaker(db.pool, { ...key, policy })).toEqual({ allowed: true, trial: false });
+    expect((await listBreakers(db.pool, a.tenantId)).map((s) => [s.host, s.state])).toEqual([['erp.example.com', 'closed']]);
+  });
+
+  it('re-opens when the trial fails, and hands out a new trial when one never reports', async () => {
+    const { tenantId } = await publishWorkflow(db);
+    const key = { tenantId, host: 'flaky.example.com' };
+    for (let i = 0; i < 3; i++) await recordBreakerOutcome(db.pool, { ...key, policy, success: false });
+    await sleep(170);
+    expect(await checkBreaker(db.pool, { ...key, policy })).toEqual({ allowed: true, trial: true });
+    expect(await recordBreakerOutcome(db.pool, { ...key, policy, success: false })).toBe('open');
+    expect(await checkBreaker(db.pool, { ...key, policy })).toMatchObject({ allowed: false, state: 'open' });
+
+    await sleep(170);
+    expect(await checkBreaker(db.pool, { ...key, policy, trialTimeoutMs: 50 })).toEqual({ allowed: true, trial: true });
+    expect(await checkBreaker(db.pool, { ...key, policy, trialTimeoutMs: 50 })).toMatchObject({ allowed: false, state: 'half_open' });
+    await sleep(60);
+    expect(await checkBreaker(db.pool, { ...key, policy, trialTimeoutMs: 50 })).toEqual({ allowed: true, trial: true });
+  });
+});
