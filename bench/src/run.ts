@@ -119,7 +119,8 @@ async function main(): Promise<number> {
   const serverUrl = process.env.BENCH_PG_URL?.trim() || DEFAULT_SERVER_URL;
   const sizes = args.smoke ? SMOKE : FULL;
   const benchDir = path.join(repoRoot, 'bench');
-  const outDir = args.smoke ? path.join(benchDir, '.tmp') : benchDir;
+  // Only a complete full run replaces the committed report; smoke and partial runs go to .tmp/.
+  const outDir = args.smoke || args.only.length > 0 ? path.join(benchDir, '.tmp') : benchDir;
   const logDir = path.join(benchDir, '.tmp', 'logs');
   await rm(logDir, { recursive: true, force: true });
   await mkdir(logDir, { recursive: true });

@@ -1,6 +1,8 @@
 import type pg from 'pg';
-import { executeRun, type Clock, type ClaimedRun, type ExecutorRegistry, type Logger } from '@switchyard/engine';
-import { PgRunStore, claimRuns, listenForRuns, releaseRun, renewLeases } from '@switchyard/db';
+import { executeRun, type Clock, type ExecutorRegistry, type Logger } from '@switchyard/engine';
+import { PgRunStore, claimRuns, fireDueSchedules, listenForRuns, releaseRun, renewLeases, type DispatchedRun } from '@switchyard/db';
+import { guardedExecutors } from './guarded-executors';
+import { ResilienceGuard } from './resilience-guard';
 
 export interface WorkerOptions {
   pool: pg.Pool;
@@ -15,10 +17,19 @@ export interface WorkerOptions {
   /** LISTEN for new runs (PostgreSQL). Off on the embedded PGlite, whose socket cannot deliver NOTIFY. */
   listen?: boolean;
   clock?: Clock;
+  /**
+   * Tenant rate limits and circuit breakers around outbound calls (default: a guard on this pool).
+   * `false` runs the executors as given.
+   */
+  guard?: ResilienceGuard | false;
+  /** Fire due cron schedules (default true); every worker may: a slot still fires once. */
+  schedules?: boolean;
+  /** How often to look for due schedule slots (default 1000 ms). */
+  scheduleIntervalMs?: number;
 }
 
 interface ActiveRun {
-  run: ClaimedRun;
+  run: DispatchedRun;
   drain: AbortController;
   done: Promise<void>;
 }
@@ -49,6 +60,9 @@ export class Worker {
   private readonly active = new Map<string, ActiveRun>();
   private readonly store: PgRunStore;
   private readonly clock: Clock;
+  private readonly executors: ExecutorRegistry;
+  private scheduleTimer: NodeJS.Timeout | null = null;
+  private firing: Promise<void> | null = null;
   private stopping = false;
   private wakeLoop: (() => void) | null = null;
   private loopDone: Promise<void> | null = null;
@@ -58,6 +72,7 @@ export class Worker {
   constructor(private readonly opts: WorkerOptions) {
     this.store = new PgRunStore(opts.pool);
     this.clock = opts.clock ?? systemClock;
+    this.executors = opts.guard === false ? opts.executors : guardedExecutors(opts.executors, opts.guard ?? new ResilienceGuard(opts.pool));
   }
 
   get activeCount(): number {
@@ -76,6 +91,9 @@ export class Worker {
       }
     }
     this.renewTimer = setInterval(() => void this.renew(), Math.max(250, Math.floor(this.opts.leaseMs / 3)));
+    if (this.opts.schedules !== false) {
+      this.scheduleTimer = setInterval(() => void this.fireSchedules(), this.opts.scheduleIntervalMs ?? 1000);
+    }
     this.loopDone = this.loop();
     this.opts.logger.info({ workerId: this.opts.workerId, concurrency: this.opts.concurrency }, 'worker started');
   }
@@ -85,6 +103,8 @@ export class Worker {
     if (this.stopping) return;
     this.stopping = true;
     this.wake();
+    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
+    await this.firing;
     await this.loopDone;
     for (const entry of this.active.values()) entry.drain.abort(new Error('worker draining'));
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
@@ -103,7 +123,7 @@ export class Worker {
     let failures = 0;
     while (!this.stopping) {
       const free = this.opts.concurrency - this.active.size;
-      let claimed: ClaimedRun[] = [];
+      let claimed: DispatchedRun[] = [];
       if (free > 0) {
         try {
           claimed = await claimRuns(this.opts.pool, { workerId: this.opts.workerId, limit: free, leaseMs: this.opts.leaseMs });
@@ -127,11 +147,20 @@ export class Worker {
     }
   }
 
-  private launch(run: ClaimedRun): void {
+  private launch(run: DispatchedRun): void {
     const drain = new AbortController();
     // The engine binds tenant, run and correlation ids to its own log lines.
     const logger = this.opts.logger;
-    const done = executeRun({ run, store: this.store, executors: this.opts.executors, clock: this.clock, logger, signal: drain.signal })
+    const done = executeRun({
+      run,
+      store: this.store,
+      executors: this.executors,
+      clock: this.clock,
+      logger,
+      signal: drain.signal,
+      // Tenant and workflow retry/timeout overrides; the engine applies node policies on top.
+      defaults: run.policyDefaults,
+    })
       .then(async (outcome) => {
         if (outcome.kind === 'aborted') await releaseRun(this.opts.pool, run.id, run.leaseToken);
         logger.debug({ runId: run.id, outcome }, "run slice ended");
@@ -145,6 +174,26 @@ export class Worker {
         this.wake();
       });
     this.active.set(run.id, { run, drain, done });
+  }
+
+  /** The scheduler step: starts runs for due cron slots, then wakes the claim loop for them. */
+  private async fireSchedules(): Promise<void> {
+    if (this.firing || this.stopping) return;
+    this.firing = (async () => {
+      try {
+        const fired = await fireDueSchedules(this.opts.pool);
+        for (const slot of fired) {
+          if (slot.runId === null) this.opts.logger.warn({ scheduleId: slot.scheduleId, slot: slot.slot, err: slot.error }, 'schedule slot not started');
+          else this.opts.logger.info({ scheduleId: slot.scheduleId, slot: slot.slot, runId: slot.runId }, 'schedule slot fired');
+        }
+        if (fired.some((slot) => slot.runId !== null)) this.wake();
+      } catch (err) {
+        this.opts.logger.warn({ err: errorMessage(err) }, 'firing schedules failed; trying again on the next tick');
+      } finally {
+        this.firing = null;
+      }
+    })();
+    await this.firing;
   }
 
   private async renew(): Promise<void> {

@@ -44,7 +44,7 @@ export async function createTestDatabase(prefix: string) {
   };
 }
 
-/** Inserts a tenant and a published workflow version; returns their ids. */
+/** Inserts a tenant and a published workflow version (the active one); returns their ids. */
 export async function publishWorkflow(db: Awaited<ReturnType<typeof openDatabase>>, slug: string, graph: Graph) {
   const tenant = await db.prisma.tenant.create({ data: { slug, name: slug }, select: { id: true } });
   const workflow = await db.prisma.workflow.create({ data: { tenantId: tenant.id, name: 'wf', draftGraph: toJsonValue(graph) }, select: { id: true } });
@@ -52,6 +52,7 @@ export async function publishWorkflow(db: Awaited<ReturnType<typeof openDatabase
     data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph: toJsonValue(graph) },
     select: { id: true },
   });
+  await db.prisma.workflow.update({ where: { id: workflow.id }, data: { activeVersionId: version.id } });
   return { tenantId: tenant.id, workflowId: workflow.id, versionId: version.id };
 }
 

@@ -20,6 +20,8 @@ export interface Child {
   name: string;
   pid: number;
   logFile: string;
+  /** Date.now() when it was spawned. */
+  startedAt: number;
   /** Resolves with the exit code (or the signal name) when the process ends. */
   exited: Promise<number | string>;
   hasExited(): boolean;
@@ -59,6 +61,7 @@ export function spawnChild(name: string, command: string, args: string[], opts: 
   const child: Child = {
     name,
     pid,
+    startedAt: Date.now(),
     logFile: opts.logFile,
     exited,
     hasExited: () => done,

@@ -12,6 +12,7 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -43,7 +44,11 @@ export function packageOf(url: string, functionName: string): string {
   return url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
 }
 
-export async function summariseProfiles(dir: string, top = 12): Promise<ProfileSummary> {
+/**
+ * `skipFirstMs`: samples in the first milliseconds after the process started are left out (module
+ * loading and compilation at start-up are not what a long-running server spends its time on).
+ */
+export async function summariseProfiles(dir: string, skipFirstMs = 0, top = 12): Promise<ProfileSummary> {
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.cpuprofile'));
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, { where: string; us: number }>();
@@ -52,8 +57,11 @@ export async function summariseProfiles(dir: string, top = 12): Promise<ProfileS
   for (const file of files) {
     const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    let elapsedUs = 0;
     profile.samples.forEach((id, i) => {
       const us = profile.timeDeltas[i] ?? 0;
+      elapsedUs += us;
+      if (elapsedUs < skipFirstMs * 1000) return;
       const node = nodes.get(id);
       if (!node) return;
       totalUs += us;

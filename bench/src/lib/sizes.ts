@@ -14,6 +14,8 @@ export interface Sizes {
   inMemoryRuns: number;
   persistedRuns: number;
   scaleoutRuns: number;
+  /** Rounds per worker count (each round restarts the workers). */
+  scaleoutRounds: number;
   scaleoutWorkers: number[];
   /** Per worker in the scale-out scenario (the product's default). */
   scaleoutConcurrency: number;
@@ -37,6 +39,7 @@ export const FULL: Sizes = {
   inMemoryRuns: 200,
   persistedRuns: 5,
   scaleoutRuns: 2000,
+  scaleoutRounds: 3,
   scaleoutWorkers: [1, 2, 4],
   scaleoutConcurrency: 16,
   ceilingS: 5,
@@ -58,6 +61,7 @@ export const SMOKE: Sizes = {
   inMemoryRuns: 10,
   persistedRuns: 1,
   scaleoutRuns: 40,
+  scaleoutRounds: 1,
   scaleoutWorkers: [1, 2, 4],
   scaleoutConcurrency: 16,
   ceilingS: 1,

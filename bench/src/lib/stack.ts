@@ -81,19 +81,18 @@ export class Stack {
   }
 
   /** `next start` of the production build in apps/web, on a free loopback port. */
-  async startWeb(opts: { nodeOptions?: string } = {}): Promise<void> {
+  async startWeb(opts: { nodeFlags?: string[] } = {}): Promise<void> {
     if (this.webChild) throw new Error('the web server is already running');
     const webDir = path.join(this.paths.repoRoot, 'apps/web');
     const nextBin = createRequire(path.join(webDir, 'package.json')).resolve('next/dist/bin/next');
     const port = await freePort();
-    const child = spawnChild('web', process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    const child = spawnChild('web', process.execPath, [...(opts.nodeFlags ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
       cwd: webDir,
       env: {
         ...process.env,
         DATABASE_URL: this.databaseUrl,
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',
-        ...(opts.nodeOptions ? { NODE_OPTIONS: opts.nodeOptions } : {}),
       },
       logFile: this.logFile('web'),
     });
@@ -179,6 +178,30 @@ export class Stack {
       `SELECT count(*)::text AS n FROM runs WHERE status IN ('queued', 'running', 'waiting')`,
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Where a finished run's time went, from the run rows: queue wait (created → claimed) and run
+   * time (claimed → finished), in ms, as p50/p90/p99 over the succeeded runs.
+   */
+  async runTimings(): Promise<string> {
+    const { rows } = await this.database.pool.query<{ n: string; q50: number; q90: number; q99: number; r50: number; r90: number; r99: number }>(
+      `SELECT count(*)::text AS n,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000 AS q50,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000 AS q90,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000 AS q99,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) * 1000 AS r50,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) * 1000 AS r90,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)) * 1000 AS r99
+         FROM runs WHERE status = 'succeeded'`,
+    );
+    const r = rows[0];
+    if (!r || r.n === '0') return 'no finished runs';
+    const f = (v: number) => Math.round(v * 10) / 10;
+    return (
+      `over ${r.n} succeeded runs: queue wait (created → claimed) p50 ${f(r.q50)} ms, p90 ${f(r.q90)} ms, p99 ${f(r.q99)} ms; ` +
+      `run time (claimed → finished) p50 ${f(r.r50)} ms, p90 ${f(r.r90)} ms, p99 ${f(r.r99)} ms`
+    );
   }
 
   /** Waits until no run is unfinished; returns how many backlog queries it ran (they are transactions too). */

@@ -4,24 +4,27 @@ import { claimRuns, enqueueRun } from '@switchyard/db';
 import type { Scenario } from '../lib/report';
 
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of the worker's claim query, on the run table the end-to-end scenario
- * left behind (its finished history) plus freshly queued runs. The query text is captured from
- * claimRuns itself through a pool stand-in, so the plan is of the exact SQL the workers run; the
- * transaction is rolled back, so nothing is claimed.
+ * EXPLAIN (ANALYZE, BUFFERS) of the worker's claim, on the run table the end-to-end scenario left
+ * behind (its finished history) plus freshly queued runs. claimRuns itself runs, on one connection
+ * with PostgreSQL's auto_explain module loaded and set to send every plan to the client as a
+ * NOTICE, so the plans are of the exact statements the workers run, whatever claimRuns does inside.
  */
 
-function explainingPool(client: pg.PoolClient, plans: string[]): pg.Pool {
-  const query = async (text: string, values?: unknown[]) => {
-    await client.query('BEGIN');
-    try {
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${text}`, values);
-      plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
-    } finally {
-      await client.query('ROLLBACK');
-    }
-    return { rows: [] };
-  };
-  return { query } as unknown as pg.Pool;
+const AUTO_EXPLAIN = [
+  "LOAD 'auto_explain'",
+  'SET auto_explain.log_min_duration = 0',
+  'SET auto_explain.log_analyze = on',
+  'SET auto_explain.log_buffers = on',
+  'SET auto_explain.log_timing = on',
+  'SET auto_explain.log_nested_statements = on',
+  'SET auto_explain.log_level = notice',
+  'SET client_min_messages = notice',
+];
+
+/** A pool stand-in that hands claimRuns the one instrumented connection, for queries and transactions alike. */
+function onePool(client: pg.PoolClient): pg.Pool {
+  const query = client.query.bind(client);
+  return { query, connect: async () => ({ query, release: () => undefined }) } as unknown as pg.Pool;
 }
 
 export const claimPlan: Scenario = {
@@ -46,10 +49,16 @@ export const claimPlan: Scenario = {
     const { rows } = await database.pool.query<{ status: string; n: string }>('SELECT status::text, count(*)::text AS n FROM runs GROUP BY 1 ORDER BY 1');
     const plans: string[] = [];
     const client = await database.pool.connect();
+    let claimed = 0;
     try {
-      await claimRuns(explainingPool(client, plans), { workerId: 'bench-explain', limit: sizes.workerConcurrency, leaseMs: 15_000 });
+      for (const statement of AUTO_EXPLAIN) await client.query(statement);
+      client.on('notice', (msg) => {
+        if (msg.message?.includes('Query Text:') || msg.message?.includes('duration:')) plans.push(msg.message);
+      });
+      claimed = (await claimRuns(onePool(client), { workerId: 'bench-explain', limit: sizes.workerConcurrency, leaseMs: 15_000 })).length;
     } finally {
-      client.release();
+      // The session carries auto_explain settings: close it rather than return it to the pool.
+      client.release(true);
     }
     await stack.resetRuns();
     return {
@@ -58,8 +67,8 @@ export const claimPlan: Scenario = {
         {
           title: 'Plan of the claim query',
           body:
-            `Table contents: ${rows.map((r) => `${r.n} ${r.status}`).join(', ')}. claimRuns(limit ${sizes.workerConcurrency}) under ` +
-            `EXPLAIN (ANALYZE, BUFFERS), rolled back:\n\n\`\`\`\n${plans.join('\n\n') || '(claimRuns issued no query)'}\n\`\`\``,
+            `Table contents: ${rows.map((r) => `${r.n} ${r.status}`).join(', ')}. claimRuns(limit ${sizes.workerConcurrency}) claimed ${claimed} runs; ` +
+            `auto_explain (analyze, buffers) of each statement it ran:\n\n\`\`\`\n${plans.join('\n\n') || '(claimRuns issued no query)'}\n\`\`\``,
         },
       ],
     };

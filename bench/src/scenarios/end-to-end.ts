@@ -82,6 +82,7 @@ export const endToEnd: Scenario = {
       const { rows } = await stack.database.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM runs WHERE status = 'succeeded'`);
       const succeeded = Number(rows[0]?.n ?? 0);
 
+      const timings = await stack.runTimings();
       const rss = samplers.rss;
       const maxRss = Math.max(0, ...rss.map((p) => p.maxMb));
       const soakRss = rss.filter((p) => p.t >= soakStart && p.t <= soakEnd).map((p) => ({ t: p.t / 60, v: p.maxMb }));
@@ -137,7 +138,7 @@ export const endToEnd: Scenario = {
               rounds
                 .map((r, i) => `| ${i + 1} | ${sig(completedRates[i] ?? 0)} | ${sig(r.load.reqPerS)} | ${r.load.latency.p99} | ${sig(drainS[i] ?? 0, 2)} |`)
                 .join('\n') +
-              `\n\n${cpuSummary(rounds)}.\n\nSoak: ${offered} req/s offered open-loop for ${sizes.soakS} s, achieved ${sig(soak.load.reqPerS)} req/s; ` +
+              `\n\n${cpuSummary(rounds)}.\n\nFrom the run rows (rounds and soak), ${timings}.\n\nSoak: ${offered} req/s offered open-loop for ${sizes.soakS} s, achieved ${sig(soak.load.reqPerS)} req/s; ` +
               `backlog slope ${sig(backlogSlope)} runs/s, peak ${peakSoakBacklog}. Worker RSS: max ${sig(maxRss)} MB, slope over the soak ${sig(rssGrowth)} MB/min.\n\n` +
               `### Backlog over time (accepted − completed)\n\n${seriesTable(samplers.backlog, 60)}`,
           },

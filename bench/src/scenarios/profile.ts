@@ -23,20 +23,24 @@ export const profile: Scenario = {
     await stack.stopWorkers();
     await stack.stopWeb();
     await stack.resetRuns();
-    await stack.startWeb({ nodeOptions: `--cpu-prof --cpu-prof-dir=${path.join(dir, 'web')}` });
+    await stack.startWeb({ nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'web')}`] });
     await stack.startWorkers(sizes.workers, {
       concurrency: sizes.workerConcurrency,
       tag: 'prof',
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'worker')}`],
     });
     const spec = { url: stack.hookUrl('e2e'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+    // Profiles start with the process; what came before the load (start-up, module loading) is left out.
+    const loadStart = Date.now();
+    const webSkip = loadStart - (stack.web?.startedAt ?? loadStart);
+    const workerSkip = loadStart - Math.min(...stack.workers.map((w) => w.startedAt));
     const round = await measuredLoad(stack, { ...spec, duration: sizes.profileS }, 'profile-load');
     await stack.waitForDrain(sizes.drainTimeoutS);
     // Profiles are written when the processes exit.
     await stack.stopWorkers();
     await stack.stopWeb();
-    const web = await summariseProfiles(path.join(dir, 'web'));
-    const worker = await summariseProfiles(path.join(dir, 'worker'));
+    const web = await summariseProfiles(path.join(dir, 'web'), webSkip);
+    const worker = await summariseProfiles(path.join(dir, 'worker'), workerSkip);
     return {
       results: [],
       sections: [
@@ -45,7 +49,7 @@ export const profile: Scenario = {
           body:
             `One ${sizes.profileS} s end-to-end load run (${round.load.requests} requests, ${round.load.reqPerS.toFixed(0)} req/s under profiling) ` +
             `with \`--cpu-prof\` on the web server and the ${sizes.workers} worker(s); CPU: ${formatCpu(round.cpu)}. ` +
-            `Self time (time in the function itself, not its callees); profiles in bench/.tmp/profiles/.\n\n` +
+            `Self time (time in the function itself, not its callees), from the start of the load on; profiles in bench/.tmp/profiles/.\n\n` +
             `${renderProfile('Web server (next start)', web)}\n\n${renderProfile('Workers', worker)}`,
         },
       ],

@@ -69,7 +69,7 @@ export const scaleout: Scenario = {
     for (const workers of sizes.scaleoutWorkers) {
       const rates: number[] = [];
       let cpu: CpuUsage | undefined;
-      for (let r = 0; r < sizes.rounds; r++) {
+      for (let r = 0; r < sizes.scaleoutRounds; r++) {
         const m = await measure(stack, workers);
         rates.push(m.rate);
         cpu = m.cpu;

@@ -20,6 +20,7 @@ export const synchronous: Scenario = {
     const rounds = await loadRounds(stack, spec, 'sync');
     await stack.waitForDrain(sizes.drainTimeoutS);
     await stack.stopWorkers();
+    const timings = await stack.runTimings();
 
     const { rows } = await database.pool.query<{ runs: string; succeeded: string; with_response: string; steps: string }>(
       `SELECT (SELECT count(*) FROM runs)::text AS runs,
@@ -57,7 +58,7 @@ export const synchronous: Scenario = {
                   `| ${i + 1} | ${sig((r.load.statusCodes['200'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p90} | ${r.load.latency.p99} | ${r.load.latency.max} |`,
               )
               .join('\n') +
-            `\n\n${cpuSummary(rounds)}.\n\nThe ingress learns of the response by polling the run row (waitForRunResponse: 10 ms, then ×1.5 up to 250 ms), ` +
+            `\n\n${cpuSummary(rounds)}.\n\nFrom the run rows, ${timings}.\n\nThe ingress learns of the response by polling the run row (waitForRunResponse: 10 ms, then ×1.5 up to 250 ms), ` +
             `so a response that lands just after a poll waits for the next one: at the 5th poll the interval is already 35 ms.`,
         },
       ],

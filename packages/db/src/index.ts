@@ -63,3 +63,4 @@ export * from './repositories';
 export * from './repositories/policies';
 export * from './repositories/dead-letters';
 export * from './repositories/schedules';
+export * from './repositories/test-versions';

@@ -8,12 +8,26 @@ export const DEMO_ESTATE = {
       {
         accountId: 'TSTDRV1000001',
         maxConcurrency: 5,
-        credentials: [{ consumerKey: 'demo-ns-consumer-key-1', consumerSecret: 'demo-ns-consumer-secret-1', tokenId: 'demo-ns-token-id-1', tokenSecret: 'demo-ns-token-secret-1' }],
+        credentials: [
+          {
+            consumerKey: 'demo-ns-consumer-key-1',
+            consumerSecret: 'demo-ns-consumer-secret-1',
+            tokenId: 'demo-ns-token-id-1',
+            tokenSecret: 'demo-ns-token-secret-1',
+          },
+        ],
       },
       {
         accountId: '1000002_SB1',
         maxConcurrency: 5,
-        credentials: [{ consumerKey: 'demo-ns-consumer-key-2', consumerSecret: 'demo-ns-consumer-secret-2', tokenId: 'demo-ns-token-id-2', tokenSecret: 'demo-ns-token-secret-2' }],
+        credentials: [
+          {
+            consumerKey: 'demo-ns-consumer-key-2',
+            consumerSecret: 'demo-ns-consumer-secret-2',
+            tokenId: 'demo-ns-token-id-2',
+            tokenSecret: 'demo-ns-token-secret-2',
+          },
+        ],
       },
     ],
   },

@@ -14,7 +14,8 @@ async function getToken(clientSecret = 'secret-1', scope = BC_SCOPE) {
 }
 const auth = (extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${token}`, ...extra });
 const get = (path: string, headers: Record<string, string> = {}) => call(`${root}${path}`, { headers: auth(headers) });
-const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => call(`${root}${path}`, jsonInit(method, body, auth(headers)));
+const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(`${root}${path}`, jsonInit(method, body, auth(headers)));
 
 beforeAll(async () => {
   sim = await startBusinessCentralSim({
@@ -109,10 +110,19 @@ describe('entities', () => {
     const so = await send('POST', '/salesOrders', {
       customerNumber: 'C20000',
       externalDocumentNumber: 'PO-1',
-      salesOrderLines: [{ lineObjectNumber: '1896-S', quantity: 2, unitPrice: 50 }, { lineObjectNumber: '1900-S', quantity: 1, unitPrice: 25 }],
+      salesOrderLines: [
+        { lineObjectNumber: '1896-S', quantity: 2, unitPrice: 50 },
+        { lineObjectNumber: '1900-S', quantity: 1, unitPrice: 25 },
+      ],
     });
     expect(so.status).toBe(201);
-    expect(so.body).toMatchObject({ number: 'S-ORD101001', customerName: 'Trey Research', totalAmountIncludingTax: 125, status: 'Draft', orderDate: '2026-03-01' });
+    expect(so.body).toMatchObject({
+      number: 'S-ORD101001',
+      customerName: 'Trey Research',
+      totalAmountIncludingTax: 125,
+      status: 'Draft',
+      orderDate: '2026-03-01',
+    });
     expect(at(so.body, 'salesOrderLines')).toBeUndefined();
     const id = String(at(so.body, 'id'));
     const expanded = await get(`/salesOrders(${id})?$expand=salesOrderLines`);

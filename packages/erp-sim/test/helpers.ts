@@ -52,7 +52,10 @@ export function netSuiteSigner(realm: string, cred: NetSuiteTbaCredential, opts:
     consumer: { key: cred.consumerKey, secret: cred.consumerSecret },
     signature_method: method,
     realm,
-    hash_function: (base, key) => createHmac(method === 'HMAC-SHA1' ? 'sha1' : 'sha256', key).update(base).digest('base64'),
+    hash_function: (base, key) =>
+      createHmac(method === 'HMAC-SHA1' ? 'sha1' : 'sha256', key)
+        .update(base)
+        .digest('base64'),
   });
   if (opts.timestamp) oauth.getTimeStamp = opts.timestamp;
   if (opts.nonce) oauth.getNonce = opts.nonce;

@@ -9,7 +9,7 @@ const OTHER_CRED: NetSuiteTbaCredential = { consumerKey: 'ck-2', consumerSecret:
 const REC = '/services/rest/record/v1';
 
 let sim: NetSuiteSimHandle;
-let now = Date.parse('2026-03-01T10:00:00Z');
+const now = Date.parse('2026-03-01T10:00:00Z');
 let ns: ReturnType<typeof netSuiteClient>;
 
 beforeAll(async () => {
@@ -171,7 +171,15 @@ describe('record API', () => {
   });
 
   it('refuses an unbalanced journal entry', async () => {
-    const r = await ns('POST', `${REC}/journalEntry`, { subsidiary: { id: '1' }, line: { items: [{ account: { id: '1' }, debit: 100 }, { account: { id: '2' }, credit: 90 }] } });
+    const r = await ns('POST', `${REC}/journalEntry`, {
+      subsidiary: { id: '1' },
+      line: {
+        items: [
+          { account: { id: '1' }, debit: 100 },
+          { account: { id: '2' }, credit: 90 },
+        ],
+      },
+    });
     expect(r.status).toBe(400);
     expect(at(r.body, 'o:errorDetails', 0, 'detail')).toContain('must equal the total of the credit lines');
   });
@@ -182,7 +190,9 @@ describe('SuiteQL', () => {
     await ns('POST', `${REC}/salesOrder`, { entity: { id: '7' }, externalId: 'SO-A', item: { items: [{ item: { id: '1' }, quantity: 1, rate: 10 }] } });
     await ns('POST', `${REC}/salesOrder`, { entity: { id: '8' }, externalId: 'SO-B', item: { items: [{ item: { id: '1' }, quantity: 1, rate: 30 }] } });
     await ns('POST', `${REC}/invoice`, { entity: { id: '7' }, externalId: 'INV-A', item: { items: [{ item: { id: '1' }, quantity: 1, rate: 10 }] } });
-    const sql = { q: "SELECT id, tranid, externalid, foreigntotal FROM transaction t WHERE t.type = 'SalesOrd' AND foreigntotal >= 10 ORDER BY foreigntotal DESC" };
+    const sql = {
+      q: "SELECT id, tranid, externalid, foreigntotal FROM transaction t WHERE t.type = 'SalesOrd' AND foreigntotal >= 10 ORDER BY foreigntotal DESC",
+    };
     const noPrefer = await ns('POST', '/services/rest/query/v1/suiteql', sql);
     expect(noPrefer.status).toBe(400);
     expect(at(noPrefer.body, 'o:errorDetails', 0, 'o:errorHeader')).toBe('Prefer');

@@ -15,7 +15,10 @@ interface Session {
 async function fetchCsrf(authorization = BASIC): Promise<Session> {
   const r = await fetch(`${so}/`, { headers: { Authorization: authorization, 'x-csrf-token': 'Fetch', Accept: 'application/json' } });
   await r.text();
-  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { token: r.headers.get('x-csrf-token') ?? '', cookie };
 }
 
@@ -40,7 +43,14 @@ const order = (po: string, extra: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   sim = await startSapSim({
-    systems: [{ systemId: 'Q7Z', client: '080', users: [{ username: 'COMM_USER', password: 's3cret' }], oauthClients: [{ clientId: 'oauth-client', clientSecret: 'oauth-secret' }] }],
+    systems: [
+      {
+        systemId: 'Q7Z',
+        client: '080',
+        users: [{ username: 'COMM_USER', password: 's3cret' }],
+        oauthClients: [{ clientId: 'oauth-client', clientSecret: 'oauth-secret' }],
+      },
+    ],
     pageSize: 2,
   });
   so = `${sim.url}/sap/opu/odata/sap/API_SALES_ORDER_SRV`;
@@ -70,14 +80,31 @@ describe('logon and CSRF', () => {
     expect(sim.records('A_SalesOrder', 'Q7Z')).toHaveLength(1);
   });
 
+  it('serves $metadata and the service document, and keeps one token per session', async () => {
+    const meta = await read('/$metadata');
+    expect(meta.headers.get('content-type')).toContain('application/xml');
+    expect(meta.text).toContain('<EntitySet Name="A_SalesOrder" EntityType="API_SALES_ORDER_SRV.A_SalesOrderType"/>');
+    expect(at((await read('/')).body, 'd', 'EntitySets')).toEqual(['A_SalesOrder', 'A_SalesOrderItem']);
+    const s = await fetchCsrf();
+    const again = await fetch(`${so}/$metadata`, { method: 'HEAD', headers: { Authorization: BASIC, 'x-csrf-token': 'fetch', Cookie: s.cookie } });
+    expect(again.headers.get('x-csrf-token')).toBe(s.token);
+  });
+
   it('supports OAuth 2.0 client credentials, with CSRF still required', async () => {
     const bad = await call(`${sim.url}/sap/bc/sec/oauth2/token`, form({ grant_type: 'client_credentials', client_id: 'oauth-client', client_secret: 'nope' }));
     expect(bad.status).toBe(401);
     expect(at(bad.body, 'error')).toBe('invalid_client');
-    const t = await call(`${sim.url}/sap/bc/sec/oauth2/token`, form({ grant_type: 'client_credentials', client_id: 'oauth-client', client_secret: 'oauth-secret' }));
+    const t = await call(
+      `${sim.url}/sap/bc/sec/oauth2/token`,
+      form({ grant_type: 'client_credentials', client_id: 'oauth-client', client_secret: 'oauth-secret' }),
+    );
     const bearer = `Bearer ${String(at(t.body, 'access_token'))}`;
     const s = await fetchCsrf(bearer);
-    const r = await call(`${so}/A_SalesOrder`, { method: 'POST', headers: { Authorization: bearer, 'Content-Type': 'application/json', 'x-csrf-token': s.token, Cookie: s.cookie }, body: JSON.stringify(order('PO-OAUTH')) });
+    const r = await call(`${so}/A_SalesOrder`, {
+      method: 'POST',
+      headers: { Authorization: bearer, 'Content-Type': 'application/json', 'x-csrf-token': s.token, Cookie: s.cookie },
+      body: JSON.stringify(order('PO-OAUTH')),
+    });
     expect(r.status).toBe(201);
     expect(at(r.body, 'd', 'CreatedByUser')).toBe('oauth-client');
   });
@@ -159,7 +186,14 @@ describe('billing documents and journal entries', () => {
     const s = await fetchCsrf();
     const url = `${sim.url}/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/A_BillingDocument`;
     const headers = { Authorization: BASIC, 'Content-Type': 'application/json', 'x-csrf-token': s.token, Cookie: s.cookie };
-    const body = { BillingDocumentType: 'F2', SalesOrganization: '1010', SoldToParty: '10100001', TransactionCurrency: 'EUR', DocumentReferenceID: 'INV-1', to_Item: [{ Material: 'TG11', BillingQuantity: '1', NetAmount: '99.90' }] };
+    const body = {
+      BillingDocumentType: 'F2',
+      SalesOrganization: '1010',
+      SoldToParty: '10100001',
+      TransactionCurrency: 'EUR',
+      DocumentReferenceID: 'INV-1',
+      to_Item: [{ Material: 'TG11', BillingQuantity: '1', NetAmount: '99.90' }],
+    };
     const r = await call(url, { method: 'POST', headers, body: JSON.stringify(body) });
     expect(r.status).toBe(201);
     expect(at(r.body, 'd')).toMatchObject({ BillingDocument: '90000001', TotalNetAmount: '99.90', SDDocumentCategory: 'M' });
@@ -177,7 +211,10 @@ describe('billing documents and journal entries', () => {
       PostingDate: '/Date(1772323200000)/',
       TransactionCurrency: 'EUR',
       DocumentReferenceID: 'BATCH-1',
-      to_Item: [{ GLAccount: '11001000', AmountInTransactionCurrency: '100.00' }, { GLAccount: '41000000', AmountInTransactionCurrency: credit }],
+      to_Item: [
+        { GLAccount: '11001000', AmountInTransactionCurrency: '100.00' },
+        { GLAccount: '41000000', AmountInTransactionCurrency: credit },
+      ],
     });
     const bad = await call(url, { method: 'POST', headers, body: JSON.stringify(entry('-90.00')) });
     expect(bad.status).toBe(400);

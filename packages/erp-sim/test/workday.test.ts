@@ -9,14 +9,21 @@ let access: string;
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 async function refresh(refreshToken = 'rt-1', secret = 'wd-secret') {
-  return call(`${sim.url}/ccx/oauth2/${TENANT}/token`, { ...form({ grant_type: 'refresh_token', refresh_token: refreshToken }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basic('wd-client', secret) } });
+  return call(`${sim.url}/ccx/oauth2/${TENANT}/token`, {
+    ...form({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basic('wd-client', secret) },
+  });
 }
 const api = (path: string) => `${sim.url}/ccx/api/v1/${TENANT}${path}`;
 const fin = (path: string) => `${sim.url}/ccx/api/financialManagement/v1/${TENANT}${path}`;
 const bearer = () => ({ Authorization: `Bearer ${access}` });
 
 beforeAll(async () => {
-  const workers = Array.from({ length: 25 }, (_, i) => ({ id: `w${String(i + 1).padStart(31, '0')}`, descriptor: `Worker ${i + 1}`, employeeId: String(21000 + i) }));
+  const workers = Array.from({ length: 25 }, (_, i) => ({
+    id: `w${String(i + 1).padStart(31, '0')}`,
+    descriptor: `Worker ${i + 1}`,
+    employeeId: String(21000 + i),
+  }));
   sim = await startWorkdaySim({
     tenants: [{ tenant: TENANT, clients: [{ clientId: 'wd-client', clientSecret: 'wd-secret', refreshTokens: ['rt-1'] }], workers }],
     clock: () => now,
@@ -37,7 +44,10 @@ describe('OAuth 2.0 refresh-token grant', () => {
     const badClient = await refresh('rt-1', 'wrong');
     expect(badClient.status).toBe(401);
     expect(at(badClient.body, 'error')).toBe('invalid_client');
-    const grant = await call(`${sim.url}/ccx/oauth2/${TENANT}/token`, form({ grant_type: 'client_credentials', client_id: 'wd-client', client_secret: 'wd-secret' }));
+    const grant = await call(
+      `${sim.url}/ccx/oauth2/${TENANT}/token`,
+      form({ grant_type: 'client_credentials', client_id: 'wd-client', client_secret: 'wd-secret' }),
+    );
     expect(at(grant.body, 'error')).toBe('unsupported_grant_type');
   });
 
@@ -73,18 +83,31 @@ describe('workers and cost allocations', () => {
 
   it('assigns effective-dated cost allocations, replacing the same date instead of duplicating', async () => {
     const worker = `w${'2'.padStart(31, '0')}`;
-    const body = { effectiveDate: '2026-03-01', costingAllocationDetails: [{ costCenter: { id: 'CC100' }, percent: 60 }, { costCenter: { id: 'CC200' }, percent: 40 }] };
+    const body = {
+      effectiveDate: '2026-03-01',
+      costingAllocationDetails: [
+        { costCenter: { id: 'CC100' }, percent: 60 },
+        { costCenter: { id: 'CC200' }, percent: 40 },
+      ],
+    };
     const first = await call(api(`/workers/${worker}/costAllocations`), jsonInit('POST', body, bearer()));
     expect(first.status).toBe(201);
-    const again = await call(api(`/workers/${worker}/costAllocations`), jsonInit('POST', { ...body, costingAllocationDetails: [{ costCenter: { id: 'CC100' }, percent: 100 }] }, bearer()));
+    const again = await call(
+      api(`/workers/${worker}/costAllocations`),
+      jsonInit('POST', { ...body, costingAllocationDetails: [{ costCenter: { id: 'CC100' }, percent: 100 }] }, bearer()),
+    );
     expect(again.status).toBe(200);
     expect(sim.records('costAllocations', TENANT)).toHaveLength(1);
-    const bad = await call(api(`/workers/${worker}/costAllocations`), jsonInit('POST', { ...body, costingAllocationDetails: [{ costCenter: { id: 'CC1' }, percent: 50 }] }, bearer()));
+    const bad = await call(
+      api(`/workers/${worker}/costAllocations`),
+      jsonInit('POST', { ...body, costingAllocationDetails: [{ costCenter: { id: 'CC1' }, percent: 50 }] }, bearer()),
+    );
     expect(at(bad.body, 'errors', 0)).toMatchObject({ field: 'percent' });
     const missing = await call(api(`/workers/${worker}/costAllocations`), jsonInit('POST', { costingAllocationDetails: [] }, bearer()));
     expect(missing.status).toBe(400);
     const fields = (at(missing.body, 'errors') as Array<{ field: string }>).map((e) => e.field);
     expect(fields).toEqual(['effectiveDate', 'costingAllocationDetails']);
+    expect(at(missing.body, 'errors', 0, 'error')).toBe('Required field is missing: effectiveDate');
   });
 });
 

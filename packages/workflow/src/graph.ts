@@ -67,9 +67,31 @@ export const GraphEdgeSchema = z.object({
 });
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 
+/** At most this many pinned outputs per graph, each at most MAX_PIN_BYTES of JSON. */
+export const MAX_PINS = 200;
+// Test runs stand a pinned node in as a transform returning the output as a literal, whose expression
+// is limited to 50,000 characters: a pin must fit in one.
+export const MAX_PIN_BYTES = 48 * 1024;
+
+/**
+ * A node output pinned in the designer: test runs of the draft use it instead of running the node
+ * (so downstream nodes can be iterated on without calling the ERP again). Published runs ignore pins;
+ * publishing strips them.
+ */
+export const PinnedOutputSchema = z.object({
+  output: z.unknown().refine((v) => (JSON.stringify(v) ?? '').length <= MAX_PIN_BYTES, `must be at most ${MAX_PIN_BYTES} bytes of JSON`),
+  /** The output port the pinned result leaves by (`out`, `true`, a case name, …). */
+  port: z.string().min(1).max(100).default('out'),
+});
+export type PinnedOutput = z.infer<typeof PinnedOutputSchema>;
+
 export const GraphSettingsSchema = z
   .object({
     description: z.string().max(2000).optional(),
+    pins: z
+      .record(IdSchema, PinnedOutputSchema)
+      .refine((pins) => Object.keys(pins).length <= MAX_PINS, `may pin at most ${MAX_PINS} nodes`)
+      .optional(),
   })
   .default({});
 export type GraphSettings = z.infer<typeof GraphSettingsSchema>;

@@ -5,8 +5,8 @@ import { builtinNodeKinds, configJsonSchema, coreNodeKinds, coreRegistry, define
 type ObjectSchema = { type: string; properties: Record<string, Record<string, unknown>>; required?: string[] };
 
 const expected: Record<string, { properties: string[]; required: string[] }> = {
-  'trigger.manual': { properties: ['samplePayload'], required: [] },
-  'trigger.webhook': { properties: ['path', 'synchronous', 'idempotencyKeyPath', 'responseTimeoutMs'], required: ['path'] },
+  'trigger.manual': { properties: ['samplePayload', 'businessKeyPaths'], required: [] },
+  'trigger.webhook': { properties: ['path', 'synchronous', 'idempotencyKeyPath', 'businessKeyPaths', 'responseTimeoutMs'], required: ['path'] },
   'http.request': { properties: ['method', 'url', 'headers', 'body', 'successStatuses'], required: ['url'] },
   transform: { properties: ['expression'], required: ['expression'] },
   condition: { properties: ['expression'], required: ['expression'] },

@@ -1,4 +1,5 @@
 import { router } from '../trpc';
+import { designerRouter } from './designer';
 import { runsRouter } from './runs';
 import { tenantsRouter } from './tenants';
 import { workflowsRouter } from './workflows';
@@ -7,6 +8,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
+  designer: designerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { getVersion, getWorkflow, listVersions, listWorkflows, workflowExists } from '@switchyard/db';
+import { getVersion, getWorkflow, isTestVersion, listVersions, listWorkflows, workflowExists } from '@switchyard/db';
 import { notFound } from '../errors';
 import { checkGraph } from '../graph-input';
 import { tenantProcedure } from '../trpc';
 import { createWorkflowHandler, createWorkflowInput } from './workflows/create.handler';
 import { publishHandler, publishInput } from './workflows/publish.handler';
+import { rollbackHandler, rollbackInput } from './workflows/rollback.handler';
 import { saveDraftHandler, saveDraftInput } from './workflows/save-draft.handler';
 
 const byId = z.object({ id: z.guid('must be a workflow id') });
@@ -17,7 +18,9 @@ export const workflowsRouter = {
     if (!workflow) throw notFound('Workflow', input.id);
     // The designer shows these on the canvas as soon as it opens, not only after the next save.
     const check = checkGraph(workflow.draftGraph);
-    return { ...workflow, issues: check.ok ? [] : check.issues };
+    // Test versions (runs of the draft from the designer) are not part of the version history.
+    const versions = workflow.versions.filter((v) => !isTestVersion(v.version));
+    return { ...workflow, versions, issues: check.ok ? [] : check.issues };
   }),
 
   create: tenantProcedure.input(createWorkflowInput).mutation(createWorkflowHandler),
@@ -31,9 +34,12 @@ export const workflowsRouter = {
 
   publish: tenantProcedure.input(publishInput).mutation(publishHandler),
 
+  /** Publishes an old version's graph as a new active version. */
+  rollback: tenantProcedure.input(rollbackInput).mutation(rollbackHandler),
+
   versions: tenantProcedure.input(byId).query(async ({ ctx, input }) => {
     if (!(await workflowExists(ctx.db.prisma, ctx.tenant.id, input.id))) throw notFound('Workflow', input.id);
-    return listVersions(ctx.db.prisma, ctx.tenant.id, input.id);
+    return (await listVersions(ctx.db.prisma, ctx.tenant.id, input.id)).filter((v) => !isTestVersion(v.version));
   }),
 
   version: tenantProcedure

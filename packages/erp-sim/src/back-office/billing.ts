@@ -10,7 +10,14 @@ export const charges: ResourceDef = {
   kind: 'charges',
   object: 'charge',
   idPrefix: 'ch',
-  createSchema: z.object({ customerId: z.string().min(1), amount: minor.positive(), currency, description: z.string().optional(), period: z.string().optional(), ...common }),
+  createSchema: z.object({
+    customerId: z.string().min(1),
+    amount: minor.positive(),
+    currency,
+    description: z.string().optional(),
+    period: z.string().optional(),
+    ...common,
+  }),
   filters: ['customerId', 'externalId', 'status', 'currency', 'period'],
   prepare: (_ctx, data) => ({ data: { ...data, status: 'succeeded' } }),
 };
@@ -39,16 +46,33 @@ export const payments: ResourceDef = {
   kind: 'payments',
   object: 'payment',
   idPrefix: 'py',
-  createSchema: z.object({ invoiceId: z.string().min(1), amount: minor.positive(), currency, method: z.enum(['card', 'bank_transfer', 'direct_debit', 'check']).default('card'), ...common }),
+  createSchema: z.object({
+    invoiceId: z.string().min(1),
+    amount: minor.positive(),
+    currency,
+    method: z.enum(['card', 'bank_transfer', 'direct_debit', 'check']).default('card'),
+    ...common,
+  }),
   filters: ['invoiceId', 'externalId', 'status'],
   prepare: (ctx, data) => {
     const invoice = ctx.kit.store.get(ctx.account, 'invoices', String(data.invoiceId));
     if (!invoice) return { error: boError(400, 'invalid_request_error', 'resource_missing', `No such invoice: '${String(data.invoiceId)}'`, 'invoiceId') };
     const inv = invoice.data;
-    if (inv.status === 'void') return { error: boError(409, 'invalid_request_error', 'invoice_void', `Invoice ${invoice.id} is void and cannot be paid.`, 'invoiceId') };
-    if (data.currency !== inv.currency) return { error: boError(400, 'invalid_request_error', 'currency_mismatch', `Payment currency ${String(data.currency)} does not match invoice currency ${String(inv.currency)}.`, 'currency') };
+    if (inv.status === 'void')
+      return { error: boError(409, 'invalid_request_error', 'invoice_void', `Invoice ${invoice.id} is void and cannot be paid.`, 'invoiceId') };
+    if (data.currency !== inv.currency)
+      return {
+        error: boError(
+          400,
+          'invalid_request_error',
+          'currency_mismatch',
+          `Payment currency ${String(data.currency)} does not match invoice currency ${String(inv.currency)}.`,
+          'currency',
+        ),
+      };
     const due = Number(inv.amountDue);
-    if (Number(data.amount) > due) return { error: boError(400, 'invalid_request_error', 'amount_too_large', `Amount ${String(data.amount)} exceeds the amount due (${due}).`, 'amount') };
+    if (Number(data.amount) > due)
+      return { error: boError(400, 'invalid_request_error', 'amount_too_large', `Amount ${String(data.amount)} exceeds the amount due (${due}).`, 'amount') };
     const paid = Number(inv.amountPaid) + Number(data.amount);
     const updated: RecordData = { ...inv, amountPaid: paid, amountDue: Number(inv.total) - paid, status: paid >= Number(inv.total) ? 'paid' : 'open' };
     ctx.kit.store.replace(ctx.account, 'invoices', invoice.id, updated);
@@ -60,12 +84,15 @@ export const payments: ResourceDef = {
 export function handleBilling(ctx: BoCtx, rest: string[]): void {
   const [collection, id, action, extra] = rest;
   const def = collection === 'charges' ? charges : collection === 'invoices' ? invoices : collection === 'payments' ? payments : undefined;
-  if (!def || extra !== undefined) return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
+  if (!def || extra !== undefined)
+    return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
   if (action === undefined) return crud(ctx, { ...def, updateSchema: undefined }, id);
-  if (def !== invoices || action !== 'void' || ctx.req.method !== 'POST') return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
+  if (def !== invoices || action !== 'void' || ctx.req.method !== 'POST')
+    return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
   const rec = getOne(ctx, def, id as string);
   if (!rec) return;
-  if (rec.data.status === 'paid') return send(ctx.res, boError(409, 'invalid_request_error', 'invoice_paid', `Invoice ${rec.id} is paid and cannot be voided.`));
+  if (rec.data.status === 'paid')
+    return send(ctx.res, boError(409, 'invalid_request_error', 'invoice_paid', `Invoice ${rec.id} is paid and cannot be voided.`));
   const saved = ctx.kit.store.replace(ctx.account, def.kind, rec.id, { ...rec.data, status: 'void', amountDue: 0 });
   if (saved) ctx.res.send(200, present(def, saved));
 }

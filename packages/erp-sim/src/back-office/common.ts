@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { isPlainObject, parseJsonBody, type SimRequest, type SimResponse } from '../core/http-server';
+import { isPlainObject, parseJsonBody, valueAt, type SimRequest, type SimResponse } from '../core/http-server';
 import type { RecordData, StoredRecord } from '../core/record-store';
 import type { SimKit, VendorReply } from '../core/sim-kit';
 
@@ -34,7 +34,8 @@ export function boError(status: number, type: ErrorType, code: string, message: 
 
 export const send = (res: SimResponse, r: VendorReply): void => res.send(r.status, r.body, r.headers);
 export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url')}`;
-export const notFound = (object: string, id: string): VendorReply => boError(404, 'invalid_request_error', 'resource_missing', `No such ${object}: '${id}'`, 'id');
+export const notFound = (object: string, id: string): VendorReply =>
+  boError(404, 'invalid_request_error', 'resource_missing', `No such ${object}: '${id}'`, 'id');
 
 export type Prepared = { data: RecordData } | { error: VendorReply };
 
@@ -61,8 +62,17 @@ export function readBody(ctx: BoCtx, schema: z.ZodType<RecordData>): RecordData 
   if (result.success) return result.data;
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const param = issue.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  send(ctx.res, boError(400, 'invalid_request_error', missing ? 'parameter_missing' : 'parameter_invalid', missing ? `Missing required param: ${param}.` : `Invalid ${param}: ${issue.message}`, param));
+  const missing = valueAt(parsed.value, issue.path) === undefined;
+  send(
+    ctx.res,
+    boError(
+      400,
+      'invalid_request_error',
+      missing ? 'parameter_missing' : 'parameter_invalid',
+      missing ? `Missing required param: ${param}.` : `Invalid ${param}: ${issue.message}`,
+      param,
+    ),
+  );
   return undefined;
 }
 
@@ -74,7 +84,8 @@ export function present(def: ResourceDef, r: StoredRecord): RecordData {
 export function list(ctx: BoCtx, def: ResourceDef, extra?: (r: StoredRecord) => boolean): void {
   const p = ctx.req.url.searchParams;
   const limit = p.has('limit') ? Number(p.get('limit')) : 20;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return send(ctx.res, boError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid limit: must be an integer from 1 to 100.', 'limit'));
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return send(ctx.res, boError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid limit: must be an integer from 1 to 100.', 'limit'));
   let rows = ctx.kit.store.list(ctx.account, def.kind);
   for (const f of def.filters) {
     const v = p.get(f);
@@ -84,7 +95,11 @@ export function list(ctx: BoCtx, def: ResourceDef, extra?: (r: StoredRecord) => 
   const after = p.get('starting_after');
   if (after !== null) {
     const at = rows.findIndex((r) => r.id === after);
-    if (at === -1) return send(ctx.res, boError(400, 'invalid_request_error', 'parameter_invalid', `Invalid starting_after: no ${def.object} '${after}' in this list.`, 'starting_after'));
+    if (at === -1)
+      return send(
+        ctx.res,
+        boError(400, 'invalid_request_error', 'parameter_invalid', `Invalid starting_after: no ${def.object} '${after}' in this list.`, 'starting_after'),
+      );
     rows = rows.slice(at + 1);
   }
   ctx.res.send(200, { object: 'list', data: rows.slice(0, limit).map((r) => present(def, r)), has_more: rows.length > limit });
@@ -97,7 +112,13 @@ export function create(ctx: BoCtx, def: ResourceDef): void {
   if (typeof ext === 'string') {
     const dup = ctx.kit.store.find(ctx.account, def.kind, (r) => r.data.externalId === ext);
     if (dup) {
-      const r = boError(409, 'invalid_request_error', 'duplicate_external_id', `A ${def.object} with externalId '${ext}' already exists: ${dup.id}.`, 'externalId');
+      const r = boError(
+        409,
+        'invalid_request_error',
+        'duplicate_external_id',
+        `A ${def.object} with externalId '${ext}' already exists: ${dup.id}.`,
+        'externalId',
+      );
       return ctx.res.send(r.status, { error: { ...(r.body as { error: RecordData }).error, existingId: dup.id } });
     }
   }

@@ -22,14 +22,24 @@ export const accounts: ResourceDef = {
 };
 
 const requireAccount = (ctx: BoCtx, id: unknown): Prepared | undefined =>
-  ctx.kit.store.get(ctx.account, 'accounts', String(id)) ? undefined : { error: boError(400, 'invalid_request_error', 'resource_missing', `No such account: '${String(id)}'`, 'accountId') };
+  ctx.kit.store.get(ctx.account, 'accounts', String(id))
+    ? undefined
+    : { error: boError(400, 'invalid_request_error', 'resource_missing', `No such account: '${String(id)}'`, 'accountId') };
 
 const stage = z.enum(['prospecting', 'proposal', 'negotiation', 'closed_won', 'closed_lost']);
 export const opportunities: ResourceDef = {
   kind: 'opportunities',
   object: 'opportunity',
   idPrefix: 'opp',
-  createSchema: z.object({ accountId: z.string().min(1), name: z.string().min(1), amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/), stage: stage.default('prospecting'), closeDate: z.iso.date().optional(), ...external }),
+  createSchema: z.object({
+    accountId: z.string().min(1),
+    name: z.string().min(1),
+    amount: z.number().int().nonnegative(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    stage: stage.default('prospecting'),
+    closeDate: z.iso.date().optional(),
+    ...external,
+  }),
   updateSchema: z.object({ name: z.string().min(1), amount: z.number().int().nonnegative(), stage, closeDate: z.iso.date() }).partial(),
   filters: ['accountId', 'stage', 'externalId'],
   prepare: (ctx, data) => requireAccount(ctx, data.accountId) ?? { data },
@@ -57,11 +67,18 @@ export const statusUpdates: ResourceDef = {
  */
 export function handleCrm(ctx: BoCtx, rest: string[]): void {
   const [collection, id, ext, extra] = rest;
-  const def = collection === 'accounts' ? accounts : collection === 'opportunities' ? opportunities : collection === 'status-updates' ? statusUpdates : undefined;
-  if (!def || extra !== undefined) return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
-  if (def === statusUpdates && id !== undefined && ctx.req.method === 'PATCH') return send(ctx.res, boError(405, 'invalid_request_error', 'method_not_allowed', 'Status updates cannot be changed.'));
-  if (id !== 'by-external-id') return ext === undefined ? crud(ctx, def, id) : send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
-  if (def !== accounts || ext === undefined || ctx.req.method !== 'PATCH') return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
+  const def =
+    collection === 'accounts' ? accounts : collection === 'opportunities' ? opportunities : collection === 'status-updates' ? statusUpdates : undefined;
+  if (!def || extra !== undefined)
+    return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
+  if (def === statusUpdates && id !== undefined && ctx.req.method === 'PATCH')
+    return send(ctx.res, boError(405, 'invalid_request_error', 'method_not_allowed', 'Status updates cannot be changed.'));
+  if (id !== 'by-external-id')
+    return ext === undefined
+      ? crud(ctx, def, id)
+      : send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
+  if (def !== accounts || ext === undefined || ctx.req.method !== 'PATCH')
+    return send(ctx.res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${ctx.req.url.pathname}`));
   const existing = ctx.kit.store.find(ctx.account, 'accounts', (r) => r.data.externalId === ext);
   const body = readBody(ctx, existing ? (accounts.updateSchema as z.ZodType<Record<string, unknown>>) : z.object(accountFields));
   if (!body) return;

@@ -60,7 +60,8 @@ export async function startBackOfficeSim(opts: BackOfficeSimOptions = {}): Promi
       const m = /^\/(billing|crm|warehouse)\/v1(\/.*)?$/.exec(req.url.pathname);
       if (!m) return send(res, boError(404, 'invalid_request_error', 'unknown_path', `Unrecognized request URL: ${req.url.pathname}`));
       const key = apiKey(req);
-      if (!key) return send(res, boError(401, 'authentication_error', 'missing_api_key', 'No API key provided. Send it as X-API-Key or Authorization: Bearer.'));
+      if (!key)
+        return send(res, boError(401, 'authentication_error', 'missing_api_key', 'No API key provided. Send it as X-API-Key or Authorization: Bearer.'));
       const config = accounts.find((a) => a.apiKeys.some((k) => secretEquals(key, k)));
       if (!config) return send(res, boError(401, 'authentication_error', 'invalid_api_key', `Invalid API key provided: ${key.slice(0, 4)}…`));
       const account = config.account;
@@ -72,7 +73,15 @@ export async function startBackOfficeSim(opts: BackOfficeSimOptions = {}): Promi
         const saved = idempotency.get(`${account}\u0000${idemKey}`);
         if (saved) {
           if (saved.fingerprint !== fingerprint) {
-            return send(res, boError(422, 'idempotency_error', 'idempotency_key_reused', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try a different key: '${idemKey}'.`));
+            return send(
+              res,
+              boError(
+                422,
+                'idempotency_error',
+                'idempotency_key_reused',
+                `Keys for idempotent requests can only be used with the same parameters they were first used with. Try a different key: '${idemKey}'.`,
+              ),
+            );
           }
           return res.send(saved.status, saved.body, { ...saved.headers, 'Idempotent-Replayed': 'true', 'Idempotency-Key': idemKey });
         }
@@ -84,7 +93,10 @@ export async function startBackOfficeSim(opts: BackOfficeSimOptions = {}): Promi
         };
       }
       const ctx: BoCtx = { req, res, kit, account, config };
-      const rest = (m[2] ?? '').split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+      const rest = (m[2] ?? '')
+        .split('/')
+        .filter(Boolean)
+        .map((s) => decodeURIComponent(s));
       if (m[1] === 'billing') handleBilling(ctx, rest);
       else if (m[1] === 'crm') handleCrm(ctx, rest);
       else warehouse.handle(ctx, rest);

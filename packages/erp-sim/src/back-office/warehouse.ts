@@ -10,7 +10,9 @@ const fulfillmentOrders: ResourceDef = {
   createSchema: z.object({
     orderRef: z.string().min(1),
     lines: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().positive(), description: z.string().optional() })).min(1),
-    shipTo: z.object({ name: z.string().min(1), line1: z.string().min(1), city: z.string().min(1), postalCode: z.string().optional(), country: z.string().length(2) }).optional(),
+    shipTo: z
+      .object({ name: z.string().min(1), line1: z.string().min(1), city: z.string().min(1), postalCode: z.string().optional(), country: z.string().length(2) })
+      .optional(),
     externalId: z.string().min(1).optional(),
   }),
   filters: ['status', 'orderRef', 'externalId'],
@@ -94,14 +96,31 @@ export class Warehouse {
     const { store } = ctx.kit;
     const dup = store.find(ctx.account, fulfillmentOrders.kind, (r) => r.data.orderRef === body.orderRef);
     if (dup) {
-      return ctx.res.send(409, { error: { type: 'invalid_request_error', code: 'duplicate_order_ref', message: `A fulfillment order for orderRef '${String(body.orderRef)}' already exists: ${dup.id}.`, param: 'orderRef', existingId: dup.id } });
+      return ctx.res.send(409, {
+        error: {
+          type: 'invalid_request_error',
+          code: 'duplicate_order_ref',
+          message: `A fulfillment order for orderRef '${String(body.orderRef)}' already exists: ${dup.id}.`,
+          param: 'orderRef',
+          existingId: dup.id,
+        },
+      });
     }
     const stock = this.available(ctx.account);
     const lines = body.lines as Array<{ sku: string; quantity: number }>;
     for (const [i, line] of lines.entries()) {
       const have = stock.get(line.sku);
       if (have !== undefined && have < line.quantity) {
-        return send(ctx.res, boError(422, 'invalid_request_error', 'insufficient_stock', `Insufficient stock for SKU ${line.sku}: ${have} available, ${line.quantity} requested.`, `lines[${i}].quantity`));
+        return send(
+          ctx.res,
+          boError(
+            422,
+            'invalid_request_error',
+            'insufficient_stock',
+            `Insufficient stock for SKU ${line.sku}: ${have} available, ${line.quantity} requested.`,
+            `lines[${i}].quantity`,
+          ),
+        );
       }
     }
     for (const line of lines) if (stock.has(line.sku)) stock.set(line.sku, (stock.get(line.sku) as number) - line.quantity);
@@ -120,20 +139,28 @@ export class Warehouse {
   }
 
   private cancel(ctx: BoCtx, order: StoredRecord): void {
-    if (order.data.status === 'shipped') return send(ctx.res, boError(409, 'invalid_request_error', 'invalid_state', `Fulfillment order ${order.id} has shipped and cannot be cancelled.`));
+    if (order.data.status === 'shipped')
+      return send(ctx.res, boError(409, 'invalid_request_error', 'invalid_state', `Fulfillment order ${order.id} has shipped and cannot be cancelled.`));
     if (order.data.status !== 'cancelled') {
       const stock = this.available(ctx.account);
-      for (const line of order.data.lines as Array<{ sku: string; quantity: number }>) if (stock.has(line.sku)) stock.set(line.sku, (stock.get(line.sku) as number) + line.quantity);
+      for (const line of order.data.lines as Array<{ sku: string; quantity: number }>)
+        if (stock.has(line.sku)) stock.set(line.sku, (stock.get(line.sku) as number) + line.quantity);
     }
     const saved = ctx.kit.store.replace(ctx.account, fulfillmentOrders.kind, order.id, { ...order.data, status: 'cancelled' });
     if (saved) ctx.res.send(200, present(fulfillmentOrders, saved));
   }
 
   /** Confirms a shipment once per tracking number; a repeated confirmation returns the first. */
-  private ship(store: RecordStore, account: string, order: StoredRecord, body: RecordData): { error: VendorReply } | { shipment: StoredRecord; created: boolean } {
+  private ship(
+    store: RecordStore,
+    account: string,
+    order: StoredRecord,
+    body: RecordData,
+  ): { error: VendorReply } | { shipment: StoredRecord; created: boolean } {
     const same = store.find(account, shipments.kind, (s) => s.data.fulfillmentOrderId === order.id && s.data.trackingNumber === body.trackingNumber);
     if (same) return { shipment: same, created: false };
-    if (order.data.status === 'cancelled') return { error: boError(409, 'invalid_request_error', 'invalid_state', `Fulfillment order ${order.id} is cancelled and cannot ship.`) };
+    if (order.data.status === 'cancelled')
+      return { error: boError(409, 'invalid_request_error', 'invalid_state', `Fulfillment order ${order.id} is cancelled and cannot ship.`) };
     const shipment = store.insert(account, shipments.kind, newId(shipments.idPrefix), {
       fulfillmentOrderId: order.id,
       orderRef: order.data.orderRef,
@@ -151,7 +178,12 @@ export class Warehouse {
     const url = this.configs.get(account)?.webhookUrl;
     if (!url) return;
     try {
-      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: event, account, createdAt: new Date(this.now()).toISOString(), data }), signal: AbortSignal.timeout(5000) });
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: event, account, createdAt: new Date(this.now()).toISOString(), data }),
+        signal: AbortSignal.timeout(5000),
+      });
       await r.arrayBuffer();
       this.deliveries.push({ account, url, event, status: r.status });
     } catch (err) {

@@ -39,10 +39,14 @@ function parseSegment(raw: string): Segment | undefined {
 
 /** Everything under the service root: `companies`, `companies({id})/{set}[({id})[/{nav}|/Microsoft.NAV.{action}]]`. */
 export function handleApi(ctx: ApiCtx, rest: string): void {
-  const raw = rest.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const raw = rest
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
   const segs = raw.map(parseSegment);
   const [company, set, sub, extra] = segs;
-  if (!company || company.name !== 'companies' || segs.some((s) => !s) || extra) return reply(ctx.res, bcErrors.noSuchSegment(raw.find((_, i) => !segs[i]) ?? raw[0] ?? ''));
+  if (!company || company.name !== 'companies' || segs.some((s) => !s) || extra)
+    return reply(ctx.res, bcErrors.noSuchSegment(raw.find((_, i) => !segs[i]) ?? raw[0] ?? ''));
   const m = ctx.req.method;
   if (company.key === undefined) {
     if (m !== 'GET') return reply(ctx.res, bcErrors.methodNotAllowed(m));
@@ -50,7 +54,10 @@ export function handleApi(ctx: ApiCtx, rest: string): void {
   }
   const found = ctx.companies.find((c) => c.id.toLowerCase() === (company.key as string).toLowerCase());
   if (!found) return reply(ctx.res, bcErrors.notFound(`company with id '${company.key}'`));
-  if (!set) return m === 'GET' ? ctx.res.send(200, { '@odata.context': `${ctx.root}/$metadata#companies/$entity`, ...presentCompany(found) }) : reply(ctx.res, bcErrors.methodNotAllowed(m));
+  if (!set)
+    return m === 'GET'
+      ? ctx.res.send(200, { '@odata.context': `${ctx.root}/$metadata#companies/$entity`, ...presentCompany(found) })
+      : reply(ctx.res, bcErrors.methodNotAllowed(m));
   const def = ENTITIES[set.name];
   if (!def) return reply(ctx.res, bcErrors.noSuchSegment(set.name));
   const setUrl = `${ctx.root}/companies(${found.id})/${def.set}`;
@@ -66,7 +73,8 @@ export function handleApi(ctx: ApiCtx, rest: string): void {
   if (sub) {
     const action = /^Microsoft\.NAV\.(\w+)$/.exec(sub.name)?.[1];
     if (action && def.actions?.includes(action) && m === 'POST') return runAction(c, rec, action);
-    if (def.lines && sub.name === def.lines.nav && sub.key === undefined) return m === 'GET' ? listLines(c, rec) : m === 'POST' ? addLines(c, rec) : reply(ctx.res, bcErrors.methodNotAllowed(m));
+    if (def.lines && sub.name === def.lines.nav && sub.key === undefined)
+      return m === 'GET' ? listLines(c, rec) : m === 'POST' ? addLines(c, rec) : reply(ctx.res, bcErrors.methodNotAllowed(m));
     return reply(ctx.res, bcErrors.noSuchSegment(sub.name));
   }
   if (m === 'GET') return sendEntity(c, 200, rec);
@@ -92,7 +100,10 @@ function presentCompany(c: BcCompany): RecordData {
 function sendEntity(c: EntityCtx, status: number, rec: StoredRecord): void {
   const tag = etag(rec.id, rec.version);
   const expand = c.def.lines && c.req.url.searchParams.get('$expand') === c.def.lines.nav ? c.def.lines.nav : undefined;
-  const body = { '@odata.context': `${c.root}/$metadata#companies(${c.companyId})/${c.def.set}/$entity`, ...presentEntity(c.def, rec.id, rec.data, tag, expand, c.def.lines) };
+  const body = {
+    '@odata.context': `${c.root}/$metadata#companies(${c.companyId})/${c.def.set}/$entity`,
+    ...presentEntity(c.def, rec.id, rec.data, tag, expand, c.def.lines),
+  };
   const headers: Record<string, string> = { ETag: tag };
   if (status === 201) headers.Location = `${c.setUrl}(${rec.id})`;
   c.res.send(status, body, headers);
@@ -100,7 +111,11 @@ function sendEntity(c: EntityCtx, status: number, rec: StoredRecord): void {
 
 function listEntities(c: EntityCtx): void {
   const params = c.req.url.searchParams;
-  const parsed = readODataQuery(params, { isKnown: (p) => p in c.def.fields, expandable: c.def.lines ? [c.def.lines.nav] : [], typeSuffix: `on type 'Microsoft.NAV.${c.def.entityType}'` });
+  const parsed = readODataQuery(params, {
+    isKnown: (p) => p in c.def.fields,
+    expandable: c.def.lines ? [c.def.lines.nav] : [],
+    typeSuffix: `on type 'Microsoft.NAV.${c.def.entityType}'`,
+  });
   if (!parsed.ok) return reply(c.res, bcErrors.badQuery(parsed.message));
   const q = parsed.query;
   const records = c.kit.store.list(c.account, c.def.set, c.companyId);
@@ -185,7 +200,10 @@ function listLines(c: EntityCtx, rec: StoredRecord): void {
   const lineDef = c.def.lines as NonNullable<EntityDef['lines']>;
   const lines = Array.isArray(rec.data[lineDef.nav]) ? (rec.data[lineDef.nav] as RecordData[]) : [];
   const tag = etag(rec.id, rec.version);
-  c.res.send(200, { '@odata.context': `${c.root}/$metadata#companies(${c.companyId})/${c.def.set}(${rec.id})/${lineDef.nav}`, value: lines.map((l) => presentEntity(lineDef, String(l.id), l, tag)) });
+  c.res.send(200, {
+    '@odata.context': `${c.root}/$metadata#companies(${c.companyId})/${c.def.set}(${rec.id})/${lineDef.nav}`,
+    value: lines.map((l) => presentEntity(lineDef, String(l.id), l, tag)),
+  });
 }
 
 function addLines(c: EntityCtx, rec: StoredRecord): void {
@@ -200,7 +218,10 @@ function addLines(c: EntityCtx, rec: StoredRecord): void {
   data.lastModifiedDateTime = new Date(c.kit.now()).toISOString();
   const saved = c.kit.store.replace(c.account, c.def.set, rec.id, data) as StoredRecord;
   const line = built.lines[0] as RecordData;
-  c.res.send(201, { '@odata.context': `${c.root}/$metadata#companies(${c.companyId})/${c.def.set}(${rec.id})/${lineDef.nav}/$entity`, ...presentEntity(lineDef, String(line.id), line, etag(saved.id, saved.version)) });
+  c.res.send(201, {
+    '@odata.context': `${c.root}/$metadata#companies(${c.companyId})/${c.def.set}(${rec.id})/${lineDef.nav}/$entity`,
+    ...presentEntity(lineDef, String(line.id), line, etag(saved.id, saved.version)),
+  });
 }
 
 /** Bound actions: posting a sales invoice, posting a general journal into G/L entries. */
@@ -208,8 +229,15 @@ function runAction(c: EntityCtx, rec: StoredRecord, action: string): void {
   const { store } = c.kit;
   const stamp = new Date(c.kit.now()).toISOString();
   if (c.def.set === 'salesInvoices' && action === 'post') {
-    if (rec.data.status !== 'Draft') return reply(c.res, bcError(400, 'Application_DialogException', `Sales invoice ${String(rec.data.number)} has already been posted.`));
-    store.replace(c.account, c.def.set, rec.id, { ...rec.data, status: 'Open', remainingAmount: rec.data.totalAmountIncludingTax ?? 0, postingDate: rec.data.postingDate ?? stamp.slice(0, 10), lastModifiedDateTime: stamp });
+    if (rec.data.status !== 'Draft')
+      return reply(c.res, bcError(400, 'Application_DialogException', `Sales invoice ${String(rec.data.number)} has already been posted.`));
+    store.replace(c.account, c.def.set, rec.id, {
+      ...rec.data,
+      status: 'Open',
+      remainingAmount: rec.data.totalAmountIncludingTax ?? 0,
+      postingDate: rec.data.postingDate ?? stamp.slice(0, 10),
+      lastModifiedDateTime: stamp,
+    });
     return c.res.send(204);
   }
   const lines = Array.isArray(rec.data.journalLines) ? (rec.data.journalLines as RecordData[]) : [];
@@ -218,15 +246,42 @@ function runAction(c: EntityCtx, rec: StoredRecord, action: string): void {
     const byDocument = new Map<string, number>();
     for (const l of lines) byDocument.set(String(l.documentNumber ?? ''), (byDocument.get(String(l.documentNumber ?? '')) ?? 0) + (Number(l.amount) || 0));
     for (const [doc, sum] of byDocument) {
-      if (round2(sum) !== 0) return reply(c.res, bcError(400, 'Application_DialogException', `Document No. ${doc} is out of balance by ${round2(sum).toFixed(2)}. Please check that Posting Date, Document Type, Document No. and Amount are correct for each line.`));
+      if (round2(sum) !== 0)
+        return reply(
+          c.res,
+          bcError(
+            400,
+            'Application_DialogException',
+            `Document No. ${doc} is out of balance by ${round2(sum).toFixed(2)}. Please check that Posting Date, Document Type, Document No. and Amount are correct for each line.`,
+          ),
+        );
     }
   }
   const entries: RecordData[] = lines.flatMap((l) => {
     const amount = Number(l.amount) || 0;
-    const entry = (accountNumber: unknown, signed: number): RecordData => ({ postingDate: l.postingDate ?? stamp.slice(0, 10), documentNumber: l.documentNumber ?? '', documentType: '', accountId: l.accountId, accountNumber, description: l.description ?? '', debitAmount: signed > 0 ? signed : 0, creditAmount: signed < 0 ? -signed : 0, lastModifiedDateTime: stamp });
-    return rec.data.balancingAccountNumber ? [entry(l.accountNumber, amount), entry(rec.data.balancingAccountNumber, -amount)] : [entry(l.accountNumber, amount)];
+    const entry = (accountNumber: unknown, signed: number): RecordData => ({
+      postingDate: l.postingDate ?? stamp.slice(0, 10),
+      documentNumber: l.documentNumber ?? '',
+      documentType: '',
+      accountId: l.accountId,
+      accountNumber,
+      description: l.description ?? '',
+      debitAmount: signed > 0 ? signed : 0,
+      creditAmount: signed < 0 ? -signed : 0,
+      lastModifiedDateTime: stamp,
+    });
+    return rec.data.balancingAccountNumber
+      ? [entry(l.accountNumber, amount), entry(rec.data.balancingAccountNumber, -amount)]
+      : [entry(l.accountNumber, amount)];
   });
-  for (const e of entries) store.insert(c.account, 'generalLedgerEntries', randomUUID(), { ...e, entryNumber: store.nextSequence(`${c.account}/${c.companyId}`, 'glEntry', 1) }, c.companyId);
+  for (const e of entries)
+    store.insert(
+      c.account,
+      'generalLedgerEntries',
+      randomUUID(),
+      { ...e, entryNumber: store.nextSequence(`${c.account}/${c.companyId}`, 'glEntry', 1) },
+      c.companyId,
+    );
   store.replace(c.account, c.def.set, rec.id, { ...rec.data, journalLines: [], lastModifiedDateTime: stamp });
   c.res.send(204);
 }

@@ -47,14 +47,20 @@ export function missingRequired(def: EntityDef, data: RecordData): VendorReply |
 }
 
 /** Validates and prices document lines (deep insert or `…/salesOrderLines`). */
-export function buildLines(def: LineDef, raw: RecordData[], parentId: string, startSequence: number): { ok: true; lines: RecordData[] } | { ok: false; reply: VendorReply } {
+export function buildLines(
+  def: LineDef,
+  raw: RecordData[],
+  parentId: string,
+  startSequence: number,
+): { ok: true; lines: RecordData[] } | { ok: false; reply: VendorReply } {
   const lines: RecordData[] = [];
   let sequence = startSequence;
   for (const entry of raw) {
     const checked = checkBody(entry, def.fields, def.readOnly, def.entityType);
     if (!checked.ok) return checked;
     const line = checked.data;
-    if (def.requiredOneOf && def.requiredOneOf.every((p) => isBlank(line[p]))) return { ok: false, reply: bcErrors.mustHaveValue(def.requiredOneOf.join(' or '), def.entityType) };
+    if (def.requiredOneOf && def.requiredOneOf.every((p) => isBlank(line[p])))
+      return { ok: false, reply: bcErrors.mustHaveValue(def.requiredOneOf.join(' or '), def.entityType) };
     line.id = randomUUID();
     line[def.parentKey] = parentId;
     if (def.parentKey === 'journalId') line.lineNumber ??= sequence;
@@ -91,7 +97,14 @@ export function applyTotals(def: EntityDef, data: RecordData): void {
 }
 
 /** An entity as BC returns it: every property present, blanks for unset ones, lines only when expanded. */
-export function presentEntity(def: { fields: Record<string, EdmKind> }, id: string, data: RecordData, etagValue: string, expandNav?: string, lineDef?: LineDef): RecordData {
+export function presentEntity(
+  def: { fields: Record<string, EdmKind> },
+  id: string,
+  data: RecordData,
+  etagValue: string,
+  expandNav?: string,
+  lineDef?: LineDef,
+): RecordData {
   const out: RecordData = { '@odata.etag': etagValue };
   for (const [prop, kind] of Object.entries(def.fields)) out[prop] = prop === 'id' ? id : (data[prop] ?? BLANK[kind]);
   if (expandNav && lineDef) {

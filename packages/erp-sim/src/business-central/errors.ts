@@ -12,20 +12,37 @@ export const bcErrors = {
       'WWW-Authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${tenantId ?? 'common'}/oauth2/authorize", error="invalid_token", error_description="${description}"`,
     }),
   notFound: (what: string): VendorReply => bcError(404, 'BadRequest_NotFound', `The ${what} does not exist.`),
-  noSuchSegment: (segment: string): VendorReply => bcError(404, 'BadRequest_NotFound', `No HTTP resource was found that matches the request URI segment '${segment}'.`),
+  noSuchSegment: (segment: string): VendorReply =>
+    bcError(404, 'BadRequest_NotFound', `No HTTP resource was found that matches the request URI segment '${segment}'.`),
   methodNotAllowed: (method: string): VendorReply => bcError(405, 'BadRequest_MethodNotAllowed', `'${method}' requests for this resource are not supported.`),
   unknownProperty: (property: string, entityType: string): VendorReply =>
-    bcError(400, 'BadRequest', `The property '${property}' does not exist on type 'Microsoft.NAV.${entityType}'. Make sure to only use property names that are defined by the type.`),
+    bcError(
+      400,
+      'BadRequest',
+      `The property '${property}' does not exist on type 'Microsoft.NAV.${entityType}'. Make sure to only use property names that are defined by the type.`,
+    ),
   badType: (property: string, value: unknown, edmType: string): VendorReply =>
-    bcError(400, 'BadRequest', `Cannot convert the literal '${String(typeof value === 'object' ? JSON.stringify(value) : value)}' to the expected type '${edmType}' for the property '${property}'.`),
+    bcError(
+      400,
+      'BadRequest',
+      `Cannot convert the literal '${String(typeof value === 'object' ? JSON.stringify(value) : value)}' to the expected type '${edmType}' for the property '${property}'.`,
+    ),
   mustHaveValue: (property: string, entityType: string): VendorReply =>
     bcError(400, 'Application_DialogException', `${property} must have a value in ${entityType}. It cannot be zero or empty.`),
   recordNotFound: (entityType: string, property: string, value: unknown): VendorReply =>
     bcError(400, 'Internal_RecordNotFound', `The ${entityType} does not exist. Identification fields and values: ${property}='${String(value)}'`),
   alreadyExists: (entityType: string, property: string, value: unknown): VendorReply =>
-    bcError(400, 'Internal_EntityWithSameKeyExists', `The record in table ${entityType} already exists. Identification fields and values: ${property}='${String(value)}'`),
+    bcError(
+      400,
+      'Internal_EntityWithSameKeyExists',
+      `The record in table ${entityType} already exists. Identification fields and values: ${property}='${String(value)}'`,
+    ),
   missingIfMatch: (): VendorReply =>
-    bcError(400, 'BadRequest_InvalidToken', 'Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.'),
+    bcError(
+      400,
+      'BadRequest_InvalidToken',
+      'Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.',
+    ),
   etagMismatch: (entityType: string): VendorReply =>
     bcError(412, 'Request_EntityChanged', `Another user has already changed the record ${entityType}. Refresh the record and try again.`),
   badQuery: (message: string): VendorReply => bcError(400, 'BadRequest', message),
@@ -38,7 +55,10 @@ export const bcErrors = {
 export function aadError(status: number, error: string, code: number, description: string): VendorReply {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     body: {

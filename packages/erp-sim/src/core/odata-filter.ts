@@ -16,11 +16,7 @@ export class ODataFilterError extends Error {
 
 type Literal = string | number | boolean | null;
 type Operand = { k: 'prop'; name: string } | { k: 'lit'; value: Literal } | { k: 'call'; name: string; args: Operand[] };
-type Expr =
-  | { k: 'and' | 'or'; l: Expr; r: Expr }
-  | { k: 'not'; e: Expr }
-  | { k: 'cmp'; op: CmpOp; l: Operand; r: Operand }
-  | { k: 'bool'; e: Operand };
+type Expr = { k: 'and' | 'or'; l: Expr; r: Expr } | { k: 'not'; e: Expr } | { k: 'cmp'; op: CmpOp; l: Operand; r: Operand } | { k: 'bool'; e: Operand };
 type CmpOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
 const CMP_OPS = new Set<string>(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
@@ -70,8 +66,7 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const bare =
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(rest()) ??
-      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?/.exec(rest());
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(rest()) ?? /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?/.exec(rest());
     if (bare) {
       tokens.push({ t: 'lit', v: bare[0] });
       i += bare[0].length;
@@ -212,7 +207,8 @@ function evaluate(e: Expr, row: Record<string, unknown>): boolean {
 
 function value(o: Operand, row: Record<string, unknown>): unknown {
   if (o.k === 'lit') return o.value;
-  if (o.k === 'prop') return o.name.split('/').reduce<unknown>((acc, key) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[key] : undefined), row);
+  if (o.k === 'prop')
+    return o.name.split('/').reduce<unknown>((acc, key) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[key] : undefined), row);
   const args = o.args.map((a) => value(a, row));
   const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
   switch (o.name) {

@@ -31,7 +31,11 @@ function nonNegativeInt(raw: string | null, name: string): number | undefined | 
 
 export function readODataQuery(params: URLSearchParams, rules: ODataQueryRules): ODataQueryResult {
   const query: ODataQuery = { orderBy: [], expand: [], skip: 0, count: false };
-  const unknown = (prop: string): ODataQueryResult => ({ ok: false, message: `Could not find a property named '${prop}' ${rules.typeSuffix}.`, property: prop });
+  const unknown = (prop: string): ODataQueryResult => ({
+    ok: false,
+    message: `Could not find a property named '${prop}' ${rules.typeSuffix}.`,
+    property: prop,
+  });
 
   const filter = params.get('$filter');
   if (filter !== null) {
@@ -76,7 +80,12 @@ export function readODataQuery(params: URLSearchParams, rules: ODataQueryRules):
 }
 
 function splitList(raw: string | null): string[] {
-  return raw === null ? [] : raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw === null
+    ? []
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 /** Filters and sorts; paging is separate so `$count` can report the filtered total. */
@@ -86,7 +95,18 @@ export function filterAndSort<T extends Record<string, unknown>>(rows: T[], q: O
     out = [...out].sort((a, b) => {
       const x = a[prop];
       const y = b[prop];
-      const c = x === y ? 0 : x === undefined || x === null ? -1 : y === undefined || y === null ? 1 : typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+      const c =
+        x === y
+          ? 0
+          : x === undefined || x === null
+            ? -1
+            : y === undefined || y === null
+              ? 1
+              : typeof x === 'number' && typeof y === 'number'
+                ? x - y
+                : String(x) < String(y)
+                  ? -1
+                  : 1;
       return desc ? -c : c;
     });
   }

@@ -76,7 +76,13 @@ export async function startNetSuiteSim(opts: NetSuiteSimOptions = {}): Promise<N
       const auth = verifier.verify(req);
       const base = { at: new Date(now()).toISOString(), method: req.method, path };
       if (!auth.ok) {
-        record({ ...base, status: 'Failure', reason: auth.reason, ...(auth.account ? { account: auth.account } : {}), ...(auth.consumerKey ? { consumerKey: auth.consumerKey } : {}) });
+        record({
+          ...base,
+          status: 'Failure',
+          reason: auth.reason,
+          ...(auth.account ? { account: auth.account } : {}),
+          ...(auth.consumerKey ? { consumerKey: auth.consumerKey } : {}),
+        });
         return res.send(INVALID_LOGIN.status, INVALID_LOGIN.body, INVALID_LOGIN.headers);
       }
       const account = auth.account;

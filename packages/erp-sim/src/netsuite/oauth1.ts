@@ -23,7 +23,9 @@ export type LoginFailureReason =
   | 'bad_signature'
   | 'nonce_reused';
 
-export type OAuthResult = { ok: true; account: string; credential: NetSuiteTbaCredential } | { ok: false; reason: LoginFailureReason; account?: string; consumerKey?: string };
+export type OAuthResult =
+  | { ok: true; account: string; credential: NetSuiteTbaCredential }
+  | { ok: false; reason: LoginFailureReason; account?: string; consumerKey?: string };
 
 /** RFC 3986 percent-encoding as OAuth 1.0a requires (RFC 5849 §3.6): only unreserved characters stay. */
 export function percentEncode(value: string): string {

@@ -12,13 +12,19 @@ export function readPaging(params: URLSearchParams): Paging {
   const limit = rawLimit === null ? MAX_PAGE : Number(rawLimit);
   const offset = rawOffset === null ? 0 : Number(rawOffset);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-    return { ok: false, reply: invalidParameter('limit', `Invalid value for the query parameter 'limit'. The value must be an integer between 1 and ${MAX_PAGE}.`) };
+    return {
+      ok: false,
+      reply: invalidParameter('limit', `Invalid value for the query parameter 'limit'. The value must be an integer between 1 and ${MAX_PAGE}.`),
+    };
   }
   if (!Number.isInteger(offset) || offset < 0) {
     return { ok: false, reply: invalidParameter('offset', "Invalid value for the query parameter 'offset'. The value must be a non-negative integer.") };
   }
   if (offset % limit !== 0) {
-    return { ok: false, reply: invalidParameter('offset', `Invalid value for the query parameter 'offset'. The offset (${offset}) must be a multiple of the limit (${limit}).`) };
+    return {
+      ok: false,
+      reply: invalidParameter('offset', `Invalid value for the query parameter 'offset'. The offset (${offset}) must be a multiple of the limit (${limit}).`),
+    };
   }
   return { ok: true, limit, offset };
 }

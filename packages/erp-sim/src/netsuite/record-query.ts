@@ -8,9 +8,28 @@ export class RecordQueryError extends Error {}
 
 const UNARY = new Set(['EMPTY', 'EMPTY_NOT']);
 const OPERATORS = new Set([
-  'IS', 'IS_NOT', 'EQUAL', 'NOT_EQUAL', 'GREATER', 'GREATER_OR_EQUAL', 'LESS', 'LESS_OR_EQUAL',
-  'CONTAIN', 'CONTAIN_NOT', 'START_WITH', 'START_WITH_NOT', 'END_WITH', 'END_WITH_NOT', 'ANY_OF', 'EMPTY', 'EMPTY_NOT',
-  'AFTER', 'BEFORE', 'ON', 'ON_OR_AFTER', 'ON_OR_BEFORE',
+  'IS',
+  'IS_NOT',
+  'EQUAL',
+  'NOT_EQUAL',
+  'GREATER',
+  'GREATER_OR_EQUAL',
+  'LESS',
+  'LESS_OR_EQUAL',
+  'CONTAIN',
+  'CONTAIN_NOT',
+  'START_WITH',
+  'START_WITH_NOT',
+  'END_WITH',
+  'END_WITH_NOT',
+  'ANY_OF',
+  'EMPTY',
+  'EMPTY_NOT',
+  'AFTER',
+  'BEFORE',
+  'ON',
+  'ON_OR_AFTER',
+  'ON_OR_BEFORE',
 ]);
 
 interface Condition {

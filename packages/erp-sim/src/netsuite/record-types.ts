@@ -12,12 +12,32 @@ export function isRecordType(name: string): name is NetSuiteRecordType {
 /** A reference to another record: `{ "id": "42" }` or `{ "externalId": "CUST-1" }`. */
 const ref = z.looseObject({ id: z.union([z.string().min(1), z.number().int()]).optional(), externalId: z.string().min(1).optional() });
 const num = z.number().finite();
-const itemLine = z.looseObject({ line: z.number().int().optional(), item: ref.optional(), quantity: num.optional(), rate: num.optional(), amount: num.optional(), description: z.string().optional() });
+const itemLine = z.looseObject({
+  line: z.number().int().optional(),
+  item: ref.optional(),
+  quantity: num.optional(),
+  rate: num.optional(),
+  amount: num.optional(),
+  description: z.string().optional(),
+});
 const expenseLine = z.looseObject({ line: z.number().int().optional(), account: ref.optional(), amount: num.optional(), memo: z.string().optional() });
-const journalLine = z.looseObject({ line: z.number().int().optional(), account: ref.optional(), debit: num.optional(), credit: num.optional(), memo: z.string().optional(), entity: ref.optional() });
+const journalLine = z.looseObject({
+  line: z.number().int().optional(),
+  account: ref.optional(),
+  debit: num.optional(),
+  credit: num.optional(),
+  memo: z.string().optional(),
+  entity: ref.optional(),
+});
 const sublist = <T extends z.ZodType>(line: T) => z.looseObject({ items: z.array(line) });
 
-const common = { externalId: z.string().regex(/^[A-Za-z0-9_-]+$/, 'An external ID can only contain letters, numbers, underscore and hyphen.').optional(), memo: z.string().optional() };
+const common = {
+  externalId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'An external ID can only contain letters, numbers, underscore and hyphen.')
+    .optional(),
+  memo: z.string().optional(),
+};
 const transaction = {
   ...common,
   entity: ref.optional(),

@@ -23,7 +23,14 @@ export function handleRecordRequest(ctx: Ctx): void {
   const rest = ctx.req.rawPath.slice(RECORD_PREFIX.length).split('/').filter(Boolean).map(safeDecode);
   const [type, idSegment, sublist, extra] = rest;
   if (!type || extra !== undefined || !isRecordType(type)) {
-    reply(ctx.res, nsError(404, { detail: `Record type '${type ?? ''}' does not exist. Supported types: ${NETSUITE_RECORD_TYPES.join(', ')}.`, 'o:errorCode': 'NONEXISTENT_RECORD_TYPE', 'o:errorUrl': ctx.req.rawPath }));
+    reply(
+      ctx.res,
+      nsError(404, {
+        detail: `Record type '${type ?? ''}' does not exist. Supported types: ${NETSUITE_RECORD_TYPES.join(', ')}.`,
+        'o:errorCode': 'NONEXISTENT_RECORD_TYPE',
+        'o:errorUrl': ctx.req.rawPath,
+      }),
+    );
     return;
   }
   const m = ctx.req.method;
@@ -47,7 +54,13 @@ export function handleRecordRequest(ctx: Ctx): void {
       return write(ctx, type, existing, 'update');
     case 'PUT':
       if (!idSegment.startsWith('eid:')) {
-        return reply(ctx.res, nsError(405, { detail: 'The upsert operation (PUT) is only supported with an external ID in the URL: …/{type}/eid:{externalId}.', 'o:errorCode': 'INVALID_METHOD' }));
+        return reply(
+          ctx.res,
+          nsError(405, {
+            detail: 'The upsert operation (PUT) is only supported with an external ID in the URL: …/{type}/eid:{externalId}.',
+            'o:errorCode': 'INVALID_METHOD',
+          }),
+        );
       }
       return write(ctx, type, existing, existing ? 'update' : 'create', idSegment.slice(4));
     case 'DELETE':
@@ -92,12 +105,16 @@ function write(ctx: Ctx, type: NetSuiteRecordType, existing: StoredRecord | unde
   const def = RECORD_TYPES[type];
   const parsed = parseJsonBody(ctx.req);
   if (!parsed.ok) return reply(ctx.res, nsError(400, { detail: `Invalid request body: ${parsed.message}`, 'o:errorCode': 'INVALID_CONTENT' }));
-  if (!isPlainObject(parsed.value)) return reply(ctx.res, nsError(400, { detail: 'The request body must be a JSON object.', 'o:errorCode': 'INVALID_CONTENT' }));
+  if (!isPlainObject(parsed.value))
+    return reply(ctx.res, nsError(400, { detail: 'The request body must be a JSON object.', 'o:errorCode': 'INVALID_CONTENT' }));
   const body: RecordData = { ...parsed.value };
   for (const readOnly of ['id', 'links', 'createdDate', 'lastModifiedDate', 'total', 'subtotal']) delete body[readOnly];
   if (urlExternalId !== undefined) {
     if (body.externalId !== undefined && body.externalId !== urlExternalId) {
-      return reply(ctx.res, invalidContent('externalId', `The external ID in the body (${String(body.externalId)}) does not match the external ID in the URL (${urlExternalId}).`));
+      return reply(
+        ctx.res,
+        invalidContent('externalId', `The external ID in the body (${String(body.externalId)}) does not match the external ID in the URL (${urlExternalId}).`),
+      );
     }
     body.externalId = urlExternalId;
   }
@@ -112,13 +129,25 @@ function write(ctx: Ctx, type: NetSuiteRecordType, existing: StoredRecord | unde
   }
   data = computeDerived(type, data);
   const broken = def.rule?.(data);
-  if (broken) return reply(ctx.res, nsError(400, { detail: `Error while accessing a resource. ${broken.detail}`, 'o:errorCode': 'USER_ERROR', 'o:errorPath': broken.path }));
+  if (broken)
+    return reply(
+      ctx.res,
+      nsError(400, { detail: `Error while accessing a resource. ${broken.detail}`, 'o:errorCode': 'USER_ERROR', 'o:errorPath': broken.path }),
+    );
 
   const { store } = ctx.kit;
   const externalId = typeof data.externalId === 'string' ? data.externalId : undefined;
   if (externalId !== undefined) {
     const clash = store.find(ctx.account, type, (r) => r.data.externalId === externalId && r.id !== existing?.id);
-    if (clash) return reply(ctx.res, nsError(400, { detail: `Error while accessing a resource. This record already exists (external ID ${externalId}).`, 'o:errorCode': 'USER_ERROR', 'o:errorPath': 'externalId' }));
+    if (clash)
+      return reply(
+        ctx.res,
+        nsError(400, {
+          detail: `Error while accessing a resource. This record already exists (external ID ${externalId}).`,
+          'o:errorCode': 'USER_ERROR',
+          'o:errorPath': 'externalId',
+        }),
+      );
   }
   const nowIso = new Date(ctx.kit.now()).toISOString();
   let id: string;
@@ -140,7 +169,10 @@ function typeErrors(error: z.ZodError, body: RecordData): VendorReply {
     400,
     error.issues.map((issue) => {
       const path = errorPath(issue.path);
-      const value = issue.path.reduce<unknown>((acc, seg) => (acc && typeof acc === 'object' ? (acc as Record<PropertyKey, unknown>)[seg as PropertyKey] : undefined), body);
+      const value = issue.path.reduce<unknown>(
+        (acc, seg) => (acc && typeof acc === 'object' ? (acc as Record<PropertyKey, unknown>)[seg as PropertyKey] : undefined),
+        body,
+      );
       return {
         detail: `Error while accessing a resource. You have entered an Invalid Field Value ${JSON.stringify(value) ?? 'undefined'} for the following field: ${path}. ${issue.message}`,
         'o:errorCode': 'INVALID_CONTENT',
@@ -169,7 +201,14 @@ function getSublist(ctx: Ctx, type: NetSuiteRecordType, rec: StoredRecord, name:
 
 function sublistBody(href: string, value: unknown): RecordData {
   const items = isPlainObject(value) && Array.isArray(value.items) ? (value.items as RecordData[]) : [];
-  return { links: [{ rel: 'self', href }], items: items.map((l) => ({ links: [], ...l })), totalResults: items.length, count: items.length, hasMore: false, offset: 0 };
+  return {
+    links: [{ rel: 'self', href }],
+    items: items.map((l) => ({ links: [], ...l })),
+    totalResults: items.length,
+    count: items.length,
+    hasMore: false,
+    offset: 0,
+  };
 }
 
 function methodNotAllowed(method: string): VendorReply {

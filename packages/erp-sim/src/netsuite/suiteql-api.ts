@@ -11,8 +11,38 @@ export const SUITEQL_PATH = '/services/rest/query/v1/suiteql';
 
 const TRANSACTION_TYPES: NetSuiteRecordType[] = ['salesOrder', 'invoice', 'vendorBill', 'journalEntry'];
 const BASE_COLUMNS: Record<string, string[]> = {
-  customer: ['id', 'entityid', 'companyname', 'firstname', 'lastname', 'email', 'phone', 'isperson', 'externalid', 'subsidiary', 'currency', 'terms', 'datecreated', 'lastmodifieddate'],
-  transaction: ['id', 'type', 'tranid', 'trandate', 'entity', 'subsidiary', 'currency', 'memo', 'externalid', 'otherrefnum', 'status', 'foreigntotal', 'createddate', 'lastmodifieddate'],
+  customer: [
+    'id',
+    'entityid',
+    'companyname',
+    'firstname',
+    'lastname',
+    'email',
+    'phone',
+    'isperson',
+    'externalid',
+    'subsidiary',
+    'currency',
+    'terms',
+    'datecreated',
+    'lastmodifieddate',
+  ],
+  transaction: [
+    'id',
+    'type',
+    'tranid',
+    'trandate',
+    'entity',
+    'subsidiary',
+    'currency',
+    'memo',
+    'externalid',
+    'otherrefnum',
+    'status',
+    'foreigntotal',
+    'createddate',
+    'lastmodifieddate',
+  ],
 };
 
 const reply = (res: SimResponse, r: VendorReply): void => res.send(r.status, r.body, r.headers);
@@ -28,7 +58,14 @@ function badQuery(detail: string): VendorReply {
 export function handleSuiteQL(req: SimRequest, res: SimResponse, kit: SimKit, account: string): void {
   if (req.method !== 'POST') return reply(res, nsError(405, { detail: 'SuiteQL queries are run with POST.', 'o:errorCode': 'INVALID_METHOD' }));
   if (!/\btransient\b/i.test(header(req, 'prefer') ?? '')) {
-    return reply(res, nsError(400, { detail: "Invalid value for the header 'Prefer'. SuiteQL requests require 'Prefer: transient'.", 'o:errorCode': 'INVALID_HEADER', 'o:errorHeader': 'Prefer' }));
+    return reply(
+      res,
+      nsError(400, {
+        detail: "Invalid value for the header 'Prefer'. SuiteQL requests require 'Prefer: transient'.",
+        'o:errorCode': 'INVALID_HEADER',
+        'o:errorHeader': 'Prefer',
+      }),
+    );
   }
   const paging = readPaging(req.url.searchParams);
   if (!paging.ok) return reply(res, paging.reply);
@@ -48,7 +85,8 @@ export function handleSuiteQL(req: SimRequest, res: SimResponse, kit: SimKit, ac
     const known = new Set(BASE_COLUMNS[table]);
     for (const r of rows) for (const k of Object.keys(r)) known.add(k);
     const unknown = referencedColumns(query).find((c) => !known.has(c));
-    if (unknown) return reply(res, badQuery(`Field '${unknown}' for record '${table}' was not found. Reason: NOT_EXPOSED - Not available for channel SEARCH/QUERY.`));
+    if (unknown)
+      return reply(res, badQuery(`Field '${unknown}' for record '${table}' was not found. Reason: NOT_EXPOSED - Not available for channel SEARCH/QUERY.`));
     const result = runSuiteQL(query, rows).map((row) => ({ links: [], ...row }));
     res.send(200, collection(new URL(req.origin + SUITEQL_PATH + req.url.search), result, paging.limit, paging.offset));
   } catch (err) {

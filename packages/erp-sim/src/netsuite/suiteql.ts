@@ -155,7 +155,8 @@ class Parser {
       return { k: 'like', col, pattern: this.expect('str').v, negate };
     }
     const op = this.peek();
-    if (negate || op?.t !== 'op' || !['=', '<>', '!=', '<', '<=', '>', '>='].includes(op.v)) throw new SuiteQLError(`Syntax error: expected a comparison after '${col}'.`);
+    if (negate || op?.t !== 'op' || !['=', '<>', '!=', '<', '<=', '>', '>='].includes(op.v))
+      throw new SuiteQLError(`Syntax error: expected a comparison after '${col}'.`);
     this.i++;
     return { k: 'cmp', col, op: op.v === '!=' ? '<>' : op.v, v: this.value() };
   }
@@ -186,7 +187,10 @@ class Parser {
   }
   private expect(kind: Tok['t']): Tok {
     const t = this.peek();
-    if (t?.t !== kind) throw new SuiteQLError(`Syntax error: expected ${kind === 'id' ? 'a name' : kind === 'num' ? 'a number' : 'a string'}, found '${t?.v ?? 'end of query'}'.`);
+    if (t?.t !== kind)
+      throw new SuiteQLError(
+        `Syntax error: expected ${kind === 'id' ? 'a name' : kind === 'num' ? 'a number' : 'a string'}, found '${t?.v ?? 'end of query'}'.`,
+      );
     this.i++;
     return t;
   }
@@ -262,7 +266,13 @@ function test(c: Cond, r: SuiteQLRow): boolean {
       return c.negate ? !hit : hit;
     }
     case 'like': {
-      const re = new RegExp(`^${c.pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
+      const re = new RegExp(
+        `^${c.pattern
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/%/g, '.*')
+          .replace(/_/g, '.')}$`,
+        'is',
+      );
       const hit = re.test(String(r[c.col] ?? ''));
       return c.negate ? !hit : hit;
     }

@@ -27,6 +27,7 @@ export class CsrfSessions {
     const existingId = readCookie(cookieHeader, name);
     const existing = existingId ? this.sessions.get(existingId) : undefined;
     if (existing && existing.principal === principal && existing.expiresAt > this.now()) return { token: existing.token, setCookie: [] };
+    if (this.sessions.size >= 10_000) for (const [id, s] of this.sessions) if (s.expiresAt <= this.now()) this.sessions.delete(id);
     const sessionId = randomBytes(24).toString('base64url');
     const token = randomBytes(16).toString('base64');
     this.sessions.set(sessionId, { principal, token, expiresAt: this.now() + this.ttlMs });

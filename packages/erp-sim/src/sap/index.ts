@@ -68,13 +68,19 @@ export async function startSapSim(opts: SapSimOptions = {}): Promise<SimHandle> 
   const token = (req: SimRequest, res: SimResponse): void => {
     const form = formBody(req);
     if (req.method !== 'POST' || !form) return res.send(400, { error: 'invalid_request', error_description: 'POST an application/x-www-form-urlencoded body' });
-    if (form.get('grant_type') !== 'client_credentials') return res.send(400, { error: 'unsupported_grant_type', error_description: `grant_type '${form.get('grant_type') ?? ''}' is not supported` });
+    if (form.get('grant_type') !== 'client_credentials')
+      return res.send(400, { error: 'unsupported_grant_type', error_description: `grant_type '${form.get('grant_type') ?? ''}' is not supported` });
     const { clientId, clientSecret } = clientCredentials(req, form);
     for (const system of systems) {
       const c = system.oauthClients?.find((o) => o.clientId === clientId);
       if (c && secretEquals(clientSecret, c.clientSecret)) {
         const issued = tokens.issue(system.systemId, c.clientId, opts.tokenTtlSeconds ?? 3600);
-        return res.send(200, { access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresInSeconds, scope: SAP_SERVICES.map((s) => `${s}_0001`).join(' ') });
+        return res.send(200, {
+          access_token: issued.token,
+          token_type: 'bearer',
+          expires_in: issued.expiresInSeconds,
+          scope: SAP_SERVICES.map((s) => `${s}_0001`).join(' '),
+        });
       }
     }
     res.send(401, { error: 'invalid_client', error_description: 'Bad client credentials' }, { 'WWW-Authenticate': 'Basic realm="OAuth2 Token Endpoint"' });
@@ -113,7 +119,10 @@ export async function startSapSim(opts: SapSimOptions = {}): Promise<SimHandle> 
       // The handshake headers ride on whatever the request itself answers.
       const send = res.send.bind(res);
       res.send = (status, body, extra = {}) => send(status, body, { ...headers, ...extra });
-      handleV2({ req, res, kit, account, user: principal.user, service, root: `${req.origin}${SAP_ODATA_PREFIX}/${m[1] as string}`, pageSize: opts.pageSize ?? 1000 }, m[2] ?? '');
+      handleV2(
+        { req, res, kit, account, user: principal.user, service, root: `${req.origin}${SAP_ODATA_PREFIX}/${m[1] as string}`, pageSize: opts.pageSize ?? 1000 },
+        m[2] ?? '',
+      );
     },
   });
 }

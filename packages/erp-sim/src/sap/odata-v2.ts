@@ -25,7 +25,8 @@ export const isModifying = (method: string): boolean => MODIFYING.has(method);
 /** Resource path below the service root: service document, `$metadata`, entity sets, entities, `to_Item`. */
 export function handleV2(ctx: V2Ctx, rest: string): void {
   const { req, res, service } = ctx;
-  if (rest === '' || rest === '/') return res.send(200, { d: { EntitySets: SAP_SETS.filter((s) => s.service === service).flatMap((s) => [s.set, s.items.set]) } });
+  if (rest === '' || rest === '/')
+    return res.send(200, { d: { EntitySets: SAP_SETS.filter((s) => s.service === service).flatMap((s) => [s.set, s.items.set]) } });
   if (rest === '/$metadata') return res.send(200, metadataXml(service), { 'Content-Type': 'application/xml; charset=utf-8' });
   if (rest === '/$batch') return reply(res, sapErrors.badRequest(service, '$batch requests are not supported by this simulator; send single requests.'));
   const m = /^\/([A-Za-z_]+)(?:\(([^)]*)\))?(?:\/([A-Za-z_]+))?$/.exec(decodeURIComponent(rest));
@@ -50,7 +51,8 @@ export function handleV2(ctx: V2Ctx, rest: string): void {
     if (req.method === 'POST' && def.updatable) return addItem(ctx, def, rec);
     return reply(res, sapErrors.methodNotAllowed(service, req.method, `${setName}/${nav}`));
   }
-  if (req.method === 'GET') return res.send(200, { d: presentHeader(ctx, def, rec, req.url.searchParams.get('$expand') === def.items.nav) }, { ETag: etag(rec) });
+  if (req.method === 'GET')
+    return res.send(200, { d: presentHeader(ctx, def, rec, req.url.searchParams.get('$expand') === def.items.nav) }, { ETag: etag(rec) });
   const allowed = (def.updatable && ['PATCH', 'MERGE', 'PUT'].includes(req.method)) || (def.deletable && req.method === 'DELETE');
   if (!allowed) return reply(res, sapErrors.methodNotAllowed(service, req.method, setName));
   const ifMatch = header(req, 'if-match');
@@ -99,11 +101,16 @@ function listHeaders(ctx: V2Ctx, def: SapSetDef): void {
   const q = parsed.query;
   const records = ctx.kit.store.list(ctx.account, def.set);
   const byId = new Map(records.map((r) => [r.id, r]));
-  const rows = filterAndSort(records.map((r) => ({ ...toFilterRow(def.fields, r.data), __id: r.id })), q);
+  const rows = filterAndSort(
+    records.map((r) => ({ ...toFilterRow(def.fields, r.data), __id: r.id })),
+    q,
+  );
   const { rows: pageRows, next } = page(rows, q, ctx.pageSize);
   const d: RecordData = {};
   if (q.count) d.__count = String(rows.length);
-  d.results = pageRows.map((r) => selectProps(presentHeader(ctx, def, byId.get(String(r.__id)) as StoredRecord, q.expand.includes(def.items.nav)), q.select, q.expand));
+  d.results = pageRows.map((r) =>
+    selectProps(presentHeader(ctx, def, byId.get(String(r.__id)) as StoredRecord, q.expand.includes(def.items.nav)), q.select, q.expand),
+  );
   if (next) d.__next = nextLink(`${ctx.root}/${def.set}`, params, next);
   ctx.res.send(200, { d });
 }
@@ -117,7 +124,11 @@ function itemSet(ctx: V2Ctx, def: SapSetDef, keyText: string | undefined, nav: s
     const found = all.find((i) => i[def.key] === keys[def.key] && i[def.items.key] === keys[def.items.key]);
     return found ? res.send(200, { d: presentItem(ctx, def, found) }) : reply(res, sapErrors.notFound(service, `${def.items.set}(${keyText})`));
   }
-  const parsed = readODataQuery(req.url.searchParams, { isKnown: (p) => p in def.items.fields, expandable: [], typeSuffix: `on type '${service}.${def.items.type}'` });
+  const parsed = readODataQuery(req.url.searchParams, {
+    isKnown: (p) => p in def.items.fields,
+    expandable: [],
+    typeSuffix: `on type '${service}.${def.items.type}'`,
+  });
   if (!parsed.ok) return reply(res, sapErrors.badRequest(service, parsed.message, parsed.property));
   const rows = filterAndSort(all, parsed.query);
   const { rows: pageRows, next } = page(rows, parsed.query, ctx.pageSize);
@@ -136,9 +147,23 @@ function buildItems(ctx: V2Ctx, def: SapSetDef, raw: unknown[], parentKey: strin
   for (const [index, entry] of raw.entries()) {
     if (!isPlainObject(entry)) return { ok: false, reply: sapErrors.invalidValue(ctx.service, `${def.items.nav}[${index}]`, entry) };
     const c = coerceBody(entry, def.items.fields, [def.key, def.items.key]);
-    if (!c.ok) return { ok: false, reply: c.reason === 'unknown' ? sapErrors.unknownProperty(ctx.service, c.property, def.items.type) : sapErrors.invalidValue(ctx.service, c.property, c.value) };
+    if (!c.ok)
+      return {
+        ok: false,
+        reply:
+          c.reason === 'unknown'
+            ? sapErrors.unknownProperty(ctx.service, c.property, def.items.type)
+            : sapErrors.invalidValue(ctx.service, c.property, c.value),
+      };
     const missing = def.items.required.filter((f) => isBlank(c.data[f]));
-    if (missing.length) return { ok: false, reply: sapErrors.missingFields(ctx.service, missing.map((f) => `${def.items.nav}[${index}]/${f}`)) };
+    if (missing.length)
+      return {
+        ok: false,
+        reply: sapErrors.missingFields(
+          ctx.service,
+          missing.map((f) => `${def.items.nav}[${index}]/${f}`),
+        ),
+      };
     const item: RecordData = { ...c.data, [def.key]: parentKey, [def.items.key]: (def.items as ItemSetDef).keyFormat(n++) };
     if (item.NetAmount === undefined && item.NetPriceAmount !== undefined) {
       const per = Number(item.NetPriceQuantity ?? 1) || 1;
@@ -159,9 +184,14 @@ function totals(def: SapSetDef, data: RecordData): void {
 
 function createHeader(ctx: V2Ctx, def: SapSetDef): void {
   const parsed = parseJsonBody(ctx.req);
-  if (!parsed.ok || !isPlainObject(parsed.value)) return reply(ctx.res, sapErrors.badRequest(ctx.service, `The request body is not a valid JSON object${parsed.ok ? '' : `: ${parsed.message}`}`));
+  if (!parsed.ok || !isPlainObject(parsed.value))
+    return reply(ctx.res, sapErrors.badRequest(ctx.service, `The request body is not a valid JSON object${parsed.ok ? '' : `: ${parsed.message}`}`));
   const c = coerceBody(parsed.value, def.fields, def.computed, def.items.nav);
-  if (!c.ok) return reply(ctx.res, c.reason === 'unknown' ? sapErrors.unknownProperty(ctx.service, c.property, def.type) : sapErrors.invalidValue(ctx.service, c.property, c.value));
+  if (!c.ok)
+    return reply(
+      ctx.res,
+      c.reason === 'unknown' ? sapErrors.unknownProperty(ctx.service, c.property, def.type) : sapErrors.invalidValue(ctx.service, c.property, c.value),
+    );
   const missing = def.required.filter((f) => isBlank(c.data[f]));
   const minItems = def.balanced ? 2 : def.updatable ? 0 : 1;
   if ((c.items?.length ?? 0) < minItems) missing.push(def.items.nav);
@@ -169,7 +199,12 @@ function createHeader(ctx: V2Ctx, def: SapSetDef): void {
   const built = buildItems(ctx, def, c.items ?? [], '', 1);
   if (!built.ok) return reply(ctx.res, built.reply);
   if (def.balanced && built.items.reduce((s, i) => s + Math.round(Number(i.AmountInTransactionCurrency) * 100), 0) !== 0) {
-    return reply(ctx.res, sapError(400, ctx.service, 'F5/702', 'Balance in transaction currency', [{ code: 'F5/702', message: 'The journal entry items do not balance to zero', propertyref: 'AmountInTransactionCurrency' }]));
+    return reply(
+      ctx.res,
+      sapError(400, ctx.service, 'F5/702', 'Balance in transaction currency', [
+        { code: 'F5/702', message: 'The journal entry items do not balance to zero', propertyref: 'AmountInTransactionCurrency' },
+      ]),
+    );
   }
   // Numbers are drawn only for documents that are saved, so rejected requests leave no gaps.
   const { store } = ctx.kit;
@@ -180,8 +215,13 @@ function createHeader(ctx: V2Ctx, def: SapSetDef): void {
   if ('CreationDate' in def.fields) data.CreationDate = Date.parse(new Date(now).toISOString().slice(0, 10));
   if ('CreatedByUser' in def.fields) data.CreatedByUser = ctx.user;
   if (def.set === 'A_SalesOrder') Object.assign(data, { OverallSDProcessStatus: 'A', OverallTotalDeliveryStatus: '' });
-  if (def.set === 'A_BillingDocument') Object.assign(data, { SDDocumentCategory: 'M', OverallBillingStatus: 'C', BillingDocumentIsCancelled: false, AccountingDocument: key });
-  if (def.set === 'A_JournalEntry') Object.assign(data, { FiscalYear: new Date(Number(data.PostingDate)).getUTCFullYear().toString(), AccountingDocumentType: data.AccountingDocumentType ?? 'SA' });
+  if (def.set === 'A_BillingDocument')
+    Object.assign(data, { SDDocumentCategory: 'M', OverallBillingStatus: 'C', BillingDocumentIsCancelled: false, AccountingDocument: key });
+  if (def.set === 'A_JournalEntry')
+    Object.assign(data, {
+      FiscalYear: new Date(Number(data.PostingDate)).getUTCFullYear().toString(),
+      AccountingDocumentType: data.AccountingDocumentType ?? 'SA',
+    });
   totals(def, data);
   const rec = store.insert(ctx.account, def.set, key, data);
   ctx.res.send(201, { d: presentHeader(ctx, def, rec, true) }, { Location: entityUri(ctx, def, key), ETag: etag(rec) });
@@ -191,7 +231,11 @@ function updateHeader(ctx: V2Ctx, def: SapSetDef, rec: StoredRecord): void {
   const parsed = parseJsonBody(ctx.req);
   if (!parsed.ok || !isPlainObject(parsed.value)) return reply(ctx.res, sapErrors.badRequest(ctx.service, 'The request body is not a valid JSON object'));
   const c = coerceBody(parsed.value, def.fields, [...def.computed, def.key]);
-  if (!c.ok) return reply(ctx.res, c.reason === 'unknown' ? sapErrors.unknownProperty(ctx.service, c.property, def.type) : sapErrors.invalidValue(ctx.service, c.property, c.value));
+  if (!c.ok)
+    return reply(
+      ctx.res,
+      c.reason === 'unknown' ? sapErrors.unknownProperty(ctx.service, c.property, def.type) : sapErrors.invalidValue(ctx.service, c.property, c.value),
+    );
   const data: RecordData = { ...rec.data, ...c.data, LastChangeDateTime: ctx.kit.now() };
   const cleared = def.required.filter((f) => isBlank(data[f]));
   if (cleared.length) return reply(ctx.res, sapErrors.missingFields(ctx.service, cleared));

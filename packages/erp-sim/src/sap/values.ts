@@ -64,7 +64,11 @@ export function coerceBody(body: Record<string, unknown>, fields: Record<string,
   for (const [k, v] of Object.entries(body)) {
     if (k === '__metadata') continue;
     if (nav !== undefined && k === nav) {
-      const list = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as { results?: unknown }).results) ? (v as { results: unknown[] }).results : undefined;
+      const list = Array.isArray(v)
+        ? v
+        : v && typeof v === 'object' && Array.isArray((v as { results?: unknown }).results)
+          ? (v as { results: unknown[] }).results
+          : undefined;
       if (!list) return { ok: false, property: k, reason: 'invalid', value: v };
       items = list;
       continue;

@@ -46,7 +46,13 @@ function seedWorkers(store: RecordStore, tenants: WorkdayTenantConfig[], only?: 
  * `/ccx/api/financialManagement/v1/{tenant}`.
  */
 export async function startWorkdaySim(opts: WorkdaySimOptions = {}): Promise<SimHandle> {
-  const tenants: WorkdayTenantConfig[] = opts.tenants ?? DEMO_ESTATE.workday.tenants.map((t) => ({ ...t, clients: t.clients.map((c) => ({ ...c, refreshTokens: [...c.refreshTokens] })), workers: t.workers.map((w) => ({ ...w })) }));
+  const tenants: WorkdayTenantConfig[] =
+    opts.tenants ??
+    DEMO_ESTATE.workday.tenants.map((t) => ({
+      ...t,
+      clients: t.clients.map((c) => ({ ...c, refreshTokens: [...c.refreshTokens] })),
+      workers: t.workers.map((w) => ({ ...w })),
+    }));
   const byName = new Map(tenants.map((t) => [t.tenant, t]));
   const now = opts.clock ?? Date.now;
   const tokens = new BearerTokens(now, 'wd.');
@@ -58,11 +64,17 @@ export async function startWorkdaySim(opts: WorkdaySimOptions = {}): Promise<Sim
     if (req.method !== 'POST' || !form) return res.send(400, { error: 'invalid_request', error_description: 'POST an application/x-www-form-urlencoded body' });
     const { clientId, clientSecret } = clientCredentials(req, form);
     const client = tenant.clients.find((c) => c.clientId === clientId);
-    if (!client || !secretEquals(clientSecret, client.clientSecret)) return res.send(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    if (!client || !secretEquals(clientSecret, client.clientSecret))
+      return res.send(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
     const grant = form.get('grant_type');
-    if (grant !== 'refresh_token') return res.send(400, { error: 'unsupported_grant_type', error_description: `grant_type '${grant ?? ''}' is not supported for API clients for integrations; use refresh_token` });
+    if (grant !== 'refresh_token')
+      return res.send(400, {
+        error: 'unsupported_grant_type',
+        error_description: `grant_type '${grant ?? ''}' is not supported for API clients for integrations; use refresh_token`,
+      });
     const refresh = form.get('refresh_token');
-    if (!refresh || !client.refreshTokens.some((t) => secretEquals(refresh, t))) return res.send(400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
+    if (!refresh || !client.refreshTokens.some((t) => secretEquals(refresh, t)))
+      return res.send(400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
     const issued = tokens.issue(tenant.tenant, client.clientId, opts.accessTokenTtlSeconds ?? 900);
     res.send(200, { access_token: issued.token, token_type: 'Bearer', refresh_token: refresh, expires_in: issued.expiresInSeconds });
   };
@@ -80,12 +92,21 @@ export async function startWorkdaySim(opts: WorkdaySimOptions = {}): Promise<Sim
       const tenantName = decodeURIComponent(api[2] as string);
       const auth = tokens.check(req);
       if (!auth.ok) {
-        const description = auth.reason === 'expired' ? 'The access token expired' : auth.reason === 'missing' ? 'No access token was sent' : 'The access token is invalid';
-        return res.send(401, { error: 'invalid_token', error_description: description }, { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${description}"` });
+        const description =
+          auth.reason === 'expired' ? 'The access token expired' : auth.reason === 'missing' ? 'No access token was sent' : 'The access token is invalid';
+        return res.send(
+          401,
+          { error: 'invalid_token', error_description: description },
+          { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${description}"` },
+        );
       }
-      if (auth.grant.account !== tenantName) return res.send(401, { error: 'invalid_token', error_description: `The access token is not valid for tenant '${tenantName}'` });
+      if (auth.grant.account !== tenantName)
+        return res.send(401, { error: 'invalid_token', error_description: `The access token is not valid for tenant '${tenantName}'` });
       if (!(await kit.gate(tenantName, res, faultShapes))) return;
-      const rest = (api[3] ?? '').split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+      const rest = (api[3] ?? '')
+        .split('/')
+        .filter(Boolean)
+        .map((s) => decodeURIComponent(s));
       const base = `${req.origin}/ccx/api`;
       const ctx: WdCtx = { req, res, kit, tenant: tenantName, commonRoot: `${base}/v1/${api[2]}`, financialRoot: `${base}/financialManagement/v1/${api[2]}` };
       if (api[1] === 'v1') handleCommon(ctx, rest);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { isPlainObject, parseJsonBody, type SimRequest, type SimResponse } from '../core/http-server';
+import { isPlainObject, parseJsonBody, valueAt, type SimRequest, type SimResponse } from '../core/http-server';
 import type { RecordData, StoredRecord } from '../core/record-store';
 import type { SimKit, VendorReply } from '../core/sim-kit';
 
@@ -44,19 +44,32 @@ const journalSchema = z.object({
   journalSource: ref.optional(),
   memo: z.string().optional(),
   journalEntryLines: z
-    .array(z.object({ ledgerAccount: ref, debitAmount: amount.optional(), creditAmount: amount.optional(), memo: z.string().optional(), worktags: z.array(ref).optional() }))
+    .array(
+      z.object({
+        ledgerAccount: ref,
+        debitAmount: amount.optional(),
+        creditAmount: amount.optional(),
+        memo: z.string().optional(),
+        worktags: z.array(ref).optional(),
+      }),
+    )
     .min(2),
 });
 
 /** Zod issues → Workday's errors array, each naming the field and its JSON location. */
-function validation(error: z.ZodError): VendorReply {
+function validation(error: z.ZodError, body: unknown): VendorReply {
   return wdError(
     400,
     'Validation error occurred. See errors for details.',
     error.issues.map((i) => {
       const path = i.path.map(String);
       const location = `body${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
-      return { error: i.code === 'invalid_type' && i.input === undefined ? `Required field is missing: ${path.join('.')}` : `${path.join('.')}: ${i.message}`, field: path[path.length - 1] ?? '(body)', location };
+      const missing = valueAt(body, i.path) === undefined;
+      return {
+        error: missing ? `Required field is missing: ${path.join('.')}` : `${path.join('.')}: ${i.message}`,
+        field: path[path.length - 1] ?? '(body)',
+        location,
+      };
     }),
   );
 }
@@ -64,12 +77,17 @@ function validation(error: z.ZodError): VendorReply {
 function readBody<T>(ctx: WdCtx, schema: z.ZodType<T>): T | undefined {
   const parsed = parseJsonBody(ctx.req);
   if (!parsed.ok || !isPlainObject(parsed.value)) {
-    reply(ctx.res, wdError(400, `Invalid request body: ${parsed.ok ? 'expected a JSON object' : parsed.message}`, [{ error: 'Malformed JSON', field: '(body)', location: 'body' }]));
+    reply(
+      ctx.res,
+      wdError(400, `Invalid request body: ${parsed.ok ? 'expected a JSON object' : parsed.message}`, [
+        { error: 'Malformed JSON', field: '(body)', location: 'body' },
+      ]),
+    );
     return undefined;
   }
   const result = schema.safeParse(parsed.value);
   if (!result.success) {
-    reply(ctx.res, validation(result.error));
+    reply(ctx.res, validation(result.error, parsed.value));
     return undefined;
   }
   return result.data;
@@ -96,7 +114,8 @@ function collection(ctx: WdCtx, rows: RecordData[]): void {
   if (pg) ctx.res.send(200, { total: rows.length, data: rows.slice(pg.offset, pg.offset + pg.limit) });
 }
 
-const notFound = (what: string, id: string): VendorReply => wdError(404, 'Resource not found', [{ error: `${what} '${id}' was not found.`, field: 'ID', location: 'path.ID' }]);
+const notFound = (what: string, id: string): VendorReply =>
+  wdError(404, 'Resource not found', [{ error: `${what} '${id}' was not found.`, field: 'ID', location: 'path.ID' }]);
 
 function presentWorker(ctx: WdCtx, r: StoredRecord): RecordData {
   return { id: r.id, descriptor: r.data.descriptor, href: `${ctx.commonRoot}/workers/${r.id}`, ...r.data };
@@ -106,26 +125,48 @@ function presentWorker(ctx: WdCtx, r: StoredRecord): RecordData {
 export function handleCommon(ctx: WdCtx, rest: string[]): void {
   const [resource, id, sub, extra] = rest;
   const m = ctx.req.method;
-  if (resource !== 'workers' || extra !== undefined) return reply(ctx.res, wdError(404, 'Resource not found', [{ error: `No resource at /${rest.join('/')}`, field: 'path', location: 'path' }]));
+  if (resource !== 'workers' || extra !== undefined)
+    return reply(ctx.res, wdError(404, 'Resource not found', [{ error: `No resource at /${rest.join('/')}`, field: 'path', location: 'path' }]));
   const { store } = ctx.kit;
   if (id === undefined) {
     if (m !== 'GET') return reply(ctx.res, wdError(405, `Method ${m} is not allowed on workers`));
     const search = ctx.req.url.searchParams.get('search')?.toLowerCase();
-    const rows = store.list(ctx.tenant, 'workers').filter((w) => !search || String(w.data.descriptor ?? '').toLowerCase().includes(search) || w.id === search);
-    return collection(ctx, rows.map((w) => presentWorker(ctx, w)));
+    const rows = store.list(ctx.tenant, 'workers').filter(
+      (w) =>
+        !search ||
+        String(w.data.descriptor ?? '')
+          .toLowerCase()
+          .includes(search) ||
+        w.id === search,
+    );
+    return collection(
+      ctx,
+      rows.map((w) => presentWorker(ctx, w)),
+    );
   }
   const worker = store.get(ctx.tenant, 'workers', id);
   if (!worker) return reply(ctx.res, notFound('Worker', id));
-  if (sub === undefined) return m === 'GET' ? ctx.res.send(200, presentWorker(ctx, worker)) : reply(ctx.res, wdError(405, `Method ${m} is not allowed on a worker`));
-  if (sub !== 'costAllocations') return reply(ctx.res, wdError(404, 'Resource not found', [{ error: `No sub-resource '${sub}' on workers`, field: 'path', location: 'path' }]));
+  if (sub === undefined)
+    return m === 'GET' ? ctx.res.send(200, presentWorker(ctx, worker)) : reply(ctx.res, wdError(405, `Method ${m} is not allowed on a worker`));
+  if (sub !== 'costAllocations')
+    return reply(ctx.res, wdError(404, 'Resource not found', [{ error: `No sub-resource '${sub}' on workers`, field: 'path', location: 'path' }]));
   const mine = store.list(ctx.tenant, 'costAllocations').filter((a) => a.data.worker && (a.data.worker as { id: string }).id === id);
-  if (m === 'GET') return collection(ctx, mine.map((a) => ({ id: a.id, ...a.data })));
+  if (m === 'GET')
+    return collection(
+      ctx,
+      mine.map((a) => ({ id: a.id, ...a.data })),
+    );
   if (m !== 'POST') return reply(ctx.res, wdError(405, `Method ${m} is not allowed on costAllocations`));
   const body = readBody(ctx, costAllocationSchema);
   if (!body) return;
   const total = body.costingAllocationDetails.reduce((s, d) => s + d.percent, 0);
   if (Math.abs(total - 100) > 1e-9) {
-    return reply(ctx.res, wdError(400, 'Validation error occurred. See errors for details.', [{ error: `Costing allocation percentages must total 100; they total ${total}.`, field: 'percent', location: 'body.costingAllocationDetails' }]));
+    return reply(
+      ctx.res,
+      wdError(400, 'Validation error occurred. See errors for details.', [
+        { error: `Costing allocation percentages must total 100; they total ${total}.`, field: 'percent', location: 'body.costingAllocationDetails' },
+      ]),
+    );
   }
   // Costing allocations are effective-dated: assigning again for the same date replaces that version.
   const data: RecordData = { ...body, worker: { id, descriptor: worker.data.descriptor } };
@@ -142,9 +183,15 @@ export function handleCommon(ctx: WdCtx, rest: string[]): void {
 export function handleFinancial(ctx: WdCtx, rest: string[]): void {
   const [resource, id, extra] = rest;
   const m = ctx.req.method;
-  if (resource !== 'accountingJournals' || extra !== undefined) return reply(ctx.res, wdError(404, 'Resource not found', [{ error: `No resource at /${rest.join('/')}`, field: 'path', location: 'path' }]));
+  if (resource !== 'accountingJournals' || extra !== undefined)
+    return reply(ctx.res, wdError(404, 'Resource not found', [{ error: `No resource at /${rest.join('/')}`, field: 'path', location: 'path' }]));
   const { store } = ctx.kit;
-  const present = (r: StoredRecord): RecordData => ({ id: r.id, descriptor: r.data.journalNumber, href: `${ctx.financialRoot}/accountingJournals/${r.id}`, ...r.data });
+  const present = (r: StoredRecord): RecordData => ({
+    id: r.id,
+    descriptor: r.data.journalNumber,
+    href: `${ctx.financialRoot}/accountingJournals/${r.id}`,
+    ...r.data,
+  });
   if (id !== undefined) {
     const found = store.get(ctx.tenant, 'accountingJournals', id);
     if (!found) return reply(ctx.res, notFound('Accounting journal', id));
@@ -152,25 +199,46 @@ export function handleFinancial(ctx: WdCtx, rest: string[]): void {
   }
   if (m === 'GET') {
     const ext = ctx.req.url.searchParams.get('externalReferenceId');
-    return collection(ctx, store.list(ctx.tenant, 'accountingJournals').filter((j) => ext === null || j.data.externalReferenceId === ext).map(present));
+    return collection(
+      ctx,
+      store
+        .list(ctx.tenant, 'accountingJournals')
+        .filter((j) => ext === null || j.data.externalReferenceId === ext)
+        .map(present),
+    );
   }
   if (m !== 'POST') return reply(ctx.res, wdError(405, `Method ${m} is not allowed on accountingJournals`));
   const body = readBody(ctx, journalSchema);
   if (!body) return;
   const errors: WdFieldError[] = [];
   body.journalEntryLines.forEach((l, i) => {
-    if ((l.debitAmount ?? 0) > 0 === (l.creditAmount ?? 0) > 0) errors.push({ error: 'Each line needs either a debit amount or a credit amount.', field: 'debitAmount', location: `body.journalEntryLines[${i}]` });
+    if ((l.debitAmount ?? 0) > 0 === (l.creditAmount ?? 0) > 0)
+      errors.push({ error: 'Each line needs either a debit amount or a credit amount.', field: 'debitAmount', location: `body.journalEntryLines[${i}]` });
   });
   const cents = (key: 'debitAmount' | 'creditAmount') => body.journalEntryLines.reduce((s, l) => s + Math.round((l[key] ?? 0) * 100), 0);
   if (!errors.length && cents('debitAmount') !== cents('creditAmount')) {
-    errors.push({ error: `Journal is out of balance: debits ${(cents('debitAmount') / 100).toFixed(2)} and credits ${(cents('creditAmount') / 100).toFixed(2)} must be equal.`, field: 'journalEntryLines', location: 'body.journalEntryLines' });
+    errors.push({
+      error: `Journal is out of balance: debits ${(cents('debitAmount') / 100).toFixed(2)} and credits ${(cents('creditAmount') / 100).toFixed(2)} must be equal.`,
+      field: 'journalEntryLines',
+      location: 'body.journalEntryLines',
+    });
   }
   const ext = body.externalReferenceId;
   if (ext !== undefined && store.find(ctx.tenant, 'accountingJournals', (j) => j.data.externalReferenceId === ext)) {
-    errors.push({ error: `An accounting journal with external reference ID '${ext}' already exists.`, field: 'externalReferenceId', location: 'body.externalReferenceId' });
+    errors.push({
+      error: `An accounting journal with external reference ID '${ext}' already exists.`,
+      field: 'externalReferenceId',
+      location: 'body.externalReferenceId',
+    });
   }
   if (errors.length) return reply(ctx.res, wdError(400, 'Validation error occurred. See errors for details.', errors));
   const journalNumber = body.journalNumber ?? `JE-${store.nextSequence(ctx.tenant, 'journalNumber', 10001)}`;
-  const created = store.insert(ctx.tenant, 'accountingJournals', newWid(), { ...body, journalNumber, status: 'Posted', totalDebitAmount: cents('debitAmount') / 100, totalCreditAmount: cents('creditAmount') / 100 });
+  const created = store.insert(ctx.tenant, 'accountingJournals', newWid(), {
+    ...body,
+    journalNumber,
+    status: 'Posted',
+    totalDebitAmount: cents('debitAmount') / 100,
+    totalCreditAmount: cents('creditAmount') / 100,
+  });
   ctx.res.send(201, present(created), { Location: `${ctx.financialRoot}/accountingJournals/${created.id}` });
 }

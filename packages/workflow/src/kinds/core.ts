@@ -3,11 +3,22 @@ import { defineNodeKind, type NodeKindDefinition } from './contract';
 
 const headerName = z.string().min(1).max(200).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid HTTP header name');
 
+/** Dotted paths into the trigger payload whose values become the run's searchable business keys. */
+const businessKeyPaths = z
+  .array(z.string().trim().min(1, 'must not be empty').max(200))
+  .max(10, 'at most 10 paths')
+  .optional()
+  .meta({
+    title: 'Business key paths',
+    description: 'Paths into the payload (e.g. invoice.number) whose values make the run findable by that key in run history.',
+  });
+
 export const ManualTriggerConfigSchema = z.object({
   samplePayload: z
     .unknown()
     .optional()
     .meta({ title: 'Sample payload', description: 'Example payload shown in the designer and used for test runs.' }),
+  businessKeyPaths,
 });
 
 export const WebhookTriggerConfigSchema = z.object({
@@ -26,6 +37,7 @@ export const WebhookTriggerConfigSchema = z.object({
     .max(200)
     .optional()
     .meta({ title: 'Idempotency key path', description: "Path into the body used as the run's idempotency key, e.g. invoice.number." }),
+  businessKeyPaths,
   responseTimeoutMs: z
     .number()
     .int()

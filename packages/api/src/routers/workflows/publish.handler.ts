@@ -4,6 +4,7 @@ import { getWorkflow, publishVersion } from '@switchyard/db';
 import { fieldConflict, graphIssuesError, notFound } from '../../errors';
 import { checkGraph, webhookTriggerConfig } from '../../graph-input';
 import type { TenantContext } from '../../trpc';
+import { withoutPins } from '../designer/pins';
 
 export const publishInput = z.object({
   id: z.guid('must be a workflow id'),
@@ -17,12 +18,13 @@ export async function publishHandler({ ctx, input }: { ctx: TenantContext; input
   const check = checkGraph(workflow.draftGraph);
   if (!check.ok) throw graphIssuesError('The draft has issues and was not published', check.issues);
 
+  const graph = withoutPins(check.graph);
   const result = await publishVersion(ctx.db.prisma, ctx.tenant.id, {
     workflowId: input.id,
     draftRevision: workflow.draftRevision,
-    graph: check.graph,
+    graph,
     note: input.note ?? '',
-    webhookPath: webhookTriggerConfig(check.graph)?.path ?? null,
+    webhookPath: webhookTriggerConfig(graph)?.path ?? null,
   });
   switch (result.status) {
     case 'published':
