@@ -13,7 +13,7 @@ import { migrate, openDatabase, resolveDatabaseConfig, startEmbeddedPostgres } f
 import { ConfigError, readWorkerEnv, repoRoot } from './env';
 import { createLogger } from './logger';
 import { Worker, errorMessage } from './worker';
-import { startDemoReceiver } from './demo/receiver';
+import { allowlistWithReceiver, startDemoReceiver } from './demo/receiver';
 import { seedDemo } from './demo/seed';
 
 const dev = process.argv.includes('--dev');
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const worker = new Worker({
     pool: db.pool,
     databaseUrl: url,
-    executors: createCoreExecutors(),
+    executors: createCoreExecutors({ outboundAllowlist: allowlistWithReceiver(receiver) }),
     logger,
     workerId: env.workerId,
     concurrency: env.concurrency,

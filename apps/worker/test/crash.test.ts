@@ -15,7 +15,7 @@ const workerEntry = path.resolve(import.meta.dirname, '../src/main.ts');
 
 function startWorker(databaseUrl: string, id: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', workerEntry], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, WORKER_ID: id, WORKER_LEASE_MS: '1500', WORKER_POLL_MS: '100', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, WORKER_ID: id, WORKER_LEASE_MS: '1500', WORKER_POLL_MS: '100', LOG_LEVEL: 'warn', SWITCHYARD_OUTBOUND_ALLOWLIST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }

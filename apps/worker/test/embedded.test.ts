@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreExecutors } from '@switchyard/connectors';
 import { enqueueRun, migrate, openDatabase, startEmbeddedPostgres, waitForRunResponse } from '@switchyard/db';
-import { startDemoReceiver } from '../src/demo/receiver';
+import { allowlistWithReceiver, startDemoReceiver } from '../src/demo/receiver';
 import { seedDemo } from '../src/demo/seed';
 import { createLogger } from '../src/logger';
 import { Worker } from '../src/worker';
@@ -30,7 +30,7 @@ describe('embedded stack (PGlite)', () => {
     worker = new Worker({
       pool: db.pool,
       databaseUrl: embedded.url,
-      executors: createCoreExecutors(),
+      executors: createCoreExecutors({ outboundAllowlist: allowlistWithReceiver(receiver) }),
       logger: createLogger('silent'),
       workerId: 'embedded-test',
       concurrency: 4,
@@ -88,7 +88,7 @@ describe('embedded stack (PGlite)', () => {
     worker = new Worker({
       pool: db.pool,
       databaseUrl: embedded.url,
-      executors: createCoreExecutors(),
+      executors: createCoreExecutors({ outboundAllowlist: allowlistWithReceiver(receiver) }),
       logger: createLogger('silent'),
       workerId: 'embedded-test-2',
       concurrency: 1,

@@ -24,7 +24,8 @@ describe.skipIf(!hasPostgres)('replay, cancel and schedules with a worker (Postg
     worker = new Worker({
       pool: env.db.pool,
       databaseUrl: env.url,
-      executors: createCoreExecutors(),
+      // The recorder listens on loopback, which the HTTP connector refuses unless allowed.
+      executors: createCoreExecutors({ outboundAllowlist: '127.0.0.1' }),
       logger: createLogger(process.env.TEST_LOG ?? 'silent'),
       workerId: 'replay-test',
       concurrency: 4,

@@ -37,6 +37,8 @@ async function startEndpoint() {
 }
 
 const logger = createLogger('silent');
+// The test endpoints listen on loopback, which the HTTP connector refuses unless allowed.
+const loopback = { outboundAllowlist: '127.0.0.1' };
 const ctx = (tenantId: string): ExecutorContext => ({
   runId: 'r',
   tenantId,
@@ -83,7 +85,7 @@ describe.skipIf(!hasPostgres)('tenant rate limits and circuit breakers around ou
     const a = await tenant();
     const b = await tenant();
     await setTenantPolicy(env.db.pool, a.tenantId, { breaker: { failureThreshold: 2, cooldownMs: 60_000 } });
-    const executors = guardedExecutors(createCoreExecutors(), new ResilienceGuard(env.db.pool));
+    const executors = guardedExecutors(createCoreExecutors(loopback), new ResilienceGuard(env.db.pool));
     endpoint.statuses.set('/down', 503);
 
     for (let i = 0; i < 2; i++) await expect(call(executors, a.tenantId, `${endpoint.url}/down`)).rejects.toMatchObject({ code: 'http_503' });
@@ -106,7 +108,7 @@ describe.skipIf(!hasPostgres)('tenant rate limits and circuit breakers around ou
   it('takes a token per call: waits briefly in process, refuses with the wait when it is long', async () => {
     const slow = await tenant();
     await setTenantPolicy(env.db.pool, slow.tenantId, { rateLimits: { '*': { capacity: 2, refillPerSecond: 0.01 } } });
-    const executors = guardedExecutors(createCoreExecutors(), new ResilienceGuard(env.db.pool));
+    const executors = guardedExecutors(createCoreExecutors(loopback), new ResilienceGuard(env.db.pool));
     await call(executors, slow.tenantId, `${endpoint.url}/x`);
     await call(executors, slow.tenantId, `${endpoint.url}/x`);
     const refused = await call(executors, slow.tenantId, `${endpoint.url}/x`).catch((err: unknown) => err);
@@ -144,7 +146,7 @@ describe.skipIf(!hasPostgres)('tenant rate limits and circuit breakers around ou
     const worker = new Worker({
       pool: env.db.pool,
       databaseUrl: env.url,
-      executors: createCoreExecutors(),
+      executors: createCoreExecutors(loopback),
       logger,
       workerId: 'guard-test',
       concurrency: 4,

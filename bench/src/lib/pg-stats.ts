@@ -13,6 +13,8 @@ export interface PgSnapshot {
   tupInserted: number;
   tupUpdated: number;
   walBytes: number;
+  /** WAL position (flushed) at the snapshot, for walOfDatabase. */
+  lsn: string;
   tableBytes: number;
 }
 
@@ -23,10 +25,11 @@ export async function pgSnapshot(pool: pg.Pool): Promise<PgSnapshot> {
     tup_inserted: string;
     tup_updated: string;
     wal: string;
+    lsn: string;
     table_bytes: string;
   }>(
     `SELECT d.xact_commit, d.xact_rollback, d.tup_inserted, d.tup_updated,
-            pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS wal,
+            pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::text AS wal, pg_current_wal_flush_lsn()::text AS lsn,
             (pg_total_relation_size('runs') + pg_total_relation_size('steps'))::text AS table_bytes
        FROM pg_stat_database d WHERE d.datname = current_database()`,
   );
@@ -39,6 +42,7 @@ export async function pgSnapshot(pool: pg.Pool): Promise<PgSnapshot> {
     tupInserted: Number(r.tup_inserted),
     tupUpdated: Number(r.tup_updated),
     walBytes: Number(r.wal),
+    lsn: r.lsn,
     tableBytes: Number(r.table_bytes),
   };
 }
@@ -72,3 +76,41 @@ export function pgDiff(a: PgSnapshot, b: PgSnapshot, ownQueries = 0): PgDelta {
  * a burst misses part of it. Full runs wait this long before the closing snapshot.
  */
 export const STATS_SETTLE_MS = 11_000;
+
+export interface DatabaseWal {
+  bytes: number;
+  records: number;
+  /** Of `bytes`, full-page images (first change of a page after a checkpoint). */
+  fpiBytes: number;
+}
+
+/**
+ * WAL written for this database alone between two snapshots. The LSN delta is cluster-wide, and on
+ * a shared server other databases can write far more than the benchmark does; pg_walinspect reads
+ * the records themselves, keeping those whose block references are in this database (plus the
+ * commit records of their transactions). Null when the extension is not available.
+ */
+export async function walOfDatabase(pool: pg.Pool, a: PgSnapshot, b: PgSnapshot): Promise<DatabaseWal | null> {
+  try {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+    const { rows } = await pool.query<{ bytes: string; records: string; fpi: string }>(
+      `WITH r AS (
+         SELECT xid::text AS xid, resource_manager, record_length, fpi_length, block_ref
+           FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn)
+       ), pattern AS (
+         SELECT '%rel ' || dattablespace || '/' || oid || '/%' AS p FROM pg_database WHERE datname = current_database()
+       ), mine AS (
+         SELECT DISTINCT xid FROM r, pattern WHERE r.block_ref LIKE pattern.p AND r.xid <> '0'
+       )
+       SELECT coalesce(sum(record_length), 0)::text AS bytes, count(*)::text AS records, coalesce(sum(fpi_length), 0)::text AS fpi
+         FROM r, pattern
+        WHERE r.block_ref LIKE pattern.p OR (r.resource_manager = 'Transaction' AND r.xid IN (SELECT xid FROM mine))`,
+      [a.lsn, b.lsn],
+    );
+    const row = rows[0];
+    return row ? { bytes: Number(row.bytes), records: Number(row.records), fpiBytes: Number(row.fpi) } : null;
+  } catch (err) {
+    console.warn(`[bench] WAL of the bench database could not be read with pg_walinspect (${(err as Error).message}); using the cluster-wide LSN delta`);
+    return null;
+  }
+}

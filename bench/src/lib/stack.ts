@@ -128,6 +128,8 @@ export class Stack {
           DATABASE_URL: this.databaseUrl,
           WORKER_CONCURRENCY: String(opts.concurrency),
           WORKER_ID: id,
+          // The workers' outbound guard blocks loopback targets unless allowed: allow the receiver only.
+          SWITCHYARD_OUTBOUND_ALLOWLIST: new URL(this.receiverUrl).host,
           // The product's default level: the engine's per-run lines are part of its cost.
           LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'info',
         },
@@ -202,6 +204,17 @@ export class Stack {
       `over ${r.n} succeeded runs: queue wait (created → claimed) p50 ${f(r.q50)} ms, p90 ${f(r.q90)} ms, p99 ${f(r.q99)} ms; ` +
       `run time (claimed → finished) p50 ${f(r.r50)} ms, p90 ${f(r.r90)} ms, p99 ${f(r.r99)} ms`
     );
+  }
+
+  /** Throws with the first error when any run ended other than succeeded: a benchmark of failing runs measures nothing. */
+  async assertAllSucceeded(): Promise<void> {
+    const { rows } = await this.database.pool.query<{ status: string; n: string; error: unknown }>(
+      `SELECT status::text, count(*)::text AS n, (array_agg(error))[1] AS error FROM runs WHERE status <> 'succeeded' GROUP BY status`,
+    );
+    if (rows.length > 0) {
+      const what = rows.map((r) => `${r.n} ${r.status}`).join(', ');
+      throw new Error(`runs did not succeed: ${what}; first error: ${JSON.stringify(rows[0]?.error)}`);
+    }
   }
 
   /** Waits until no run is unfinished; returns how many backlog queries it ran (they are transactions too). */

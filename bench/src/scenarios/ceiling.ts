@@ -67,7 +67,7 @@ export const ceiling: Scenario = {
       const ceilingRuns = commits.median / txPerRun;
       const e2e = shared.e2eRunsPerS;
       const basis = measured
-        ? `${txPerRun} transactions per run and ${sig(walPerRun)} WAL bytes per run as measured by the cost scenario`
+        ? `${txPerRun} transactions per run and ${sig(walPerRun)} WAL bytes per run (the bench database's own records) as measured by the cost scenario`
         : `no cost figures from this run (cost scenario not run or crashed): assumed ${txPerRun} transactions and ${walPerRun} WAL bytes per run`;
       const method =
         `${sizes.ceilingClients} node-postgres clients in the harness process each committing single-row INSERTs (${payloadBytes}-byte payload) in a loop ` +

@@ -1,4 +1,4 @@
-import { pgDiff, pgSnapshot } from '../lib/pg-stats';
+import { pgDiff, pgSnapshot, walOfDatabase } from '../lib/pg-stats';
 import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import { atMost, result, type Scenario } from '../lib/report';
 import { sleep } from '../lib/stack';
@@ -36,9 +36,11 @@ export const cost: Scenario = {
     const a = await pgSnapshot(database.pool);
     const load = await stack.load({ ...spec, amount: sizes.costRuns }, 'cost-batch');
     const drainQueries = await stack.waitForDrain(sizes.drainTimeoutS);
+    await stack.assertAllSucceeded();
     await sleep(sizes.statsSettleMs);
     const b = await pgSnapshot(database.pool);
     const delta = pgDiff(a, b, drainQueries);
+    const ownWal = await walOfDatabase(database.pool, a, b);
     const { rows } = await database.pool.query<{ n: string; steps: string }>(
       `SELECT (SELECT count(*) FROM runs WHERE status = 'succeeded')::text AS n, (SELECT count(*) FROM steps)::text AS steps`,
     );
@@ -48,7 +50,7 @@ export const cost: Scenario = {
     }
     const idleShare = idlePerS * delta.seconds;
     const txPerRun = (delta.commits - idleShare) / runs;
-    const walPerRun = delta.walBytes / runs;
+    const walPerRun = (ownWal?.bytes ?? delta.walBytes) / runs;
     const tablePerRun = delta.tableBytes / runs;
     shared.txPerRun = txPerRun;
     shared.walBytesPerRun = walPerRun;
@@ -72,7 +74,12 @@ export const cost: Scenario = {
           sig(walPerRun),
           'bytes/run',
           null,
-          `pg_current_wal_lsn() delta over the same batch ÷ runs (cluster-wide: other databases on this server add to it)`,
+          ownWal
+            ? `WAL records of the bench database over the same batch (pg_walinspect: records whose block references are in this ` +
+                `database, plus their transactions' commit records) ÷ runs: ${ownWal.records} records, ${sig(ownWal.records / runs)} per run, ` +
+                `${sig((ownWal.fpiBytes / Math.max(ownWal.bytes, 1)) * 100, 2)} % of the bytes full-page images; the cluster-wide LSN delta ` +
+                `(all databases on the server) was ${sig(delta.walBytes / runs)} bytes/run`
+            : `pg_current_wal_lsn() delta over the same batch ÷ runs (pg_walinspect unavailable, so cluster-wide: other databases on this server add to it)`,
         ),
         result(
           'cost.table_bytes_per_run',

@@ -82,6 +82,7 @@ export const endToEnd: Scenario = {
       const { rows } = await stack.database.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM runs WHERE status = 'succeeded'`);
       const succeeded = Number(rows[0]?.n ?? 0);
 
+      await stack.assertAllSucceeded();
       const timings = await stack.runTimings();
       const rss = samplers.rss;
       const maxRss = Math.max(0, ...rss.map((p) => p.maxMb));

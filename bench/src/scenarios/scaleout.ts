@@ -51,6 +51,7 @@ async function measure(stack: Stack, workers: number): Promise<Measured> {
   await stack.waitForDrain(sizes.drainTimeoutS);
   const cpu = cpuBetween(a, cpuSnapshot(), cpuGroups(stack));
   await stack.stopWorkers();
+  await stack.assertAllSucceeded();
   const { rows } = await database.pool.query<{ n: string; seconds: number }>(
     `SELECT count(*)::text AS n, extract(epoch FROM max(finished_at) - min(started_at))::float8 AS seconds FROM runs WHERE status = 'succeeded'`,
   );

@@ -19,6 +19,7 @@ export const synchronous: Scenario = {
     const spec = { url: stack.hookUrl('sync'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
     const rounds = await loadRounds(stack, spec, 'sync');
     await stack.waitForDrain(sizes.drainTimeoutS);
+    await stack.assertAllSucceeded();
     await stack.stopWorkers();
     const timings = await stack.runTimings();
 

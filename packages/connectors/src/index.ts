@@ -3,6 +3,8 @@
  */
 import type { CoreNodeKind, NodeExecutor } from '@switchyard/workflow';
 import { createHttpRequestExecutor } from './http/http-request';
+import type { OutboundAllowlist } from './http/outbound/address-policy';
+import { createOutboundFetch } from './http/outbound/outbound-fetch';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './http/response-body';
 import { DEFAULT_EXPRESSION_MAX_DEPTH, DEFAULT_EXPRESSION_TIMEOUT_MS } from './jsonata/evaluate';
 import { createConditionExecutor } from './kinds/condition';
@@ -11,8 +13,16 @@ import { createRespondExecutor } from './kinds/respond';
 import { createTransformExecutor } from './kinds/transform';
 
 export interface CoreExecutorOptions {
-  /** HTTP client for `http.request`; defaults to the global fetch (undici). */
+  /**
+   * HTTP client for `http.request`; defaults to the outbound client, which refuses internal
+   * addresses (SSRF) unless they are on the allowlist. Injecting one bypasses that check.
+   */
   fetch?: typeof fetch;
+  /**
+   * Platform allowlist for internal destinations (`host:port`, IP or CIDR entries, or the raw
+   * comma-separated text); defaults to SWITCHYARD_OUTBOUND_ALLOWLIST, empty when unset.
+   */
+  outboundAllowlist?: OutboundAllowlist | string | readonly string[];
   /** Wall-clock budget of one JSONata evaluation. */
   jsonataTimeoutMs?: number;
   /** Evaluation-depth budget of one JSONata evaluation (stops runaway recursion). */
@@ -38,8 +48,7 @@ export function createCoreExecutors(options: CoreExecutorOptions = {}): Record<C
     timeoutMs: positiveInt(options.jsonataTimeoutMs, DEFAULT_EXPRESSION_TIMEOUT_MS, 'jsonataTimeoutMs'),
     maxDepth: positiveInt(options.jsonataMaxDepth, DEFAULT_EXPRESSION_MAX_DEPTH, 'jsonataMaxDepth'),
   };
-  // Resolved per call, not captured, so tests and instrumentation that replace globalThis.fetch apply.
-  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchImpl: typeof fetch = options.fetch ?? createOutboundFetch({ allowlist: options.outboundAllowlist });
   return {
     'trigger.manual': manualTriggerExecutor,
     'trigger.webhook': webhookTriggerExecutor,
@@ -74,4 +83,13 @@ export { jsonataBoolean } from './kinds/condition';
 export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './http/retry-after';
 export type { HttpRequestOutput } from './http/http-request';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './http/response-body';
+export {
+  AllowlistError,
+  allowlistFromEnv,
+  blockedReason,
+  parseOutboundAllowlist,
+  type OutboundAllowlist,
+} from './http/outbound/address-policy';
+export { OutboundBlockedError, chooseAddress, type HostLookup, type ResolvedAddress } from './http/outbound/guarded-agent';
+export { createOutboundFetch, MAX_REDIRECTS, RedirectError, type OutboundFetch, type OutboundFetchOptions } from './http/outbound/outbound-fetch';
 export { connectorNodeKinds, connectorKindRegistry, type ConnectorNodeKind } from './metadata';

@@ -4,7 +4,8 @@ import { createCoreExecutors } from '../src/index';
 import { makeCtx, startServer, unusedPort, type TestServer } from './helpers';
 
 let server: TestServer;
-const http = createCoreExecutors()['http.request'];
+// The test servers listen on loopback, which only the platform allowlist opens up.
+const http = createCoreExecutors({ outboundAllowlist: '127.0.0.1' })['http.request'];
 
 beforeAll(async () => {
   server = await startServer((req, res, body) => {

@@ -79,12 +79,17 @@ room AS (
 heads AS (
   SELECT room.tenant_id, head.priority, head.wake_at
     FROM room CROSS JOIN LATERAL (
-      SELECT r.priority, r.wake_at FROM runs r
-       WHERE r.tenant_id = room.tenant_id AND r.status IN ${LIVE}
-         AND ((room.has_room AND r.status IN ('queued', 'waiting') AND r.wake_at <= now())
-              OR (r.status = 'running' AND r.lease_expires_at < now()))
-       ORDER BY r.priority DESC, r.wake_at
-       LIMIT 1
+      -- Two ordered probes rather than one OR, so each stops at its first row in index order.
+      (SELECT r.priority, r.wake_at FROM runs r
+        WHERE room.has_room AND r.tenant_id = room.tenant_id AND r.status IN ('queued', 'waiting') AND r.wake_at <= now()
+        ORDER BY r.priority DESC, r.wake_at
+        LIMIT 1)
+      UNION ALL
+      (SELECT r.priority, r.wake_at FROM runs r
+        WHERE r.tenant_id = room.tenant_id AND r.status = 'running' AND r.lease_expires_at < now()
+        LIMIT 1)
+      ORDER BY 1 DESC, 2
+      LIMIT 1
     ) head
 )
 SELECT t.id FROM tenants t JOIN heads h ON h.tenant_id = t.id

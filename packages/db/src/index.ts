@@ -64,3 +64,12 @@ export * from './repositories/policies';
 export * from './repositories/dead-letters';
 export * from './repositories/schedules';
 export * from './repositories/test-versions';
+
+// Run history at scale: filtered lists and key search, business keys at ingress, dashboards,
+// scrape-time metrics, retention purge and the payload cap.
+export * from './repositories/run-history';
+export * from './repositories/run-keys';
+export * from './repositories/dashboards';
+export * from './repositories/metrics';
+export * from './repositories/retention';
+export * from './repositories/payload-cap';

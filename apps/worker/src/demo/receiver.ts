@@ -78,3 +78,11 @@ function header(req: http.IncomingMessage, name: string): string | null {
   const value = req.headers[name];
   return typeof value === 'string' ? value : null;
 }
+
+/**
+ * The outbound allowlist with the demo ledger added: it listens on loopback, which the HTTP
+ * connector refuses unless the platform allows it (`base` defaults to SWITCHYARD_OUTBOUND_ALLOWLIST).
+ */
+export function allowlistWithReceiver(receiver: Pick<DemoReceiver, 'url'>, base = process.env.SWITCHYARD_OUTBOUND_ALLOWLIST ?? ''): string {
+  return [base, new URL(receiver.url).host].filter((entry) => entry.trim().length > 0).join(',');
+}

@@ -2,6 +2,7 @@ import { httpRequest, NodeExecutionError, type HttpRequestConfig, type NodeExecu
 import { defineExecutor } from '../define-executor';
 import { evaluateNodeExpression, optionalExpression, type ExpressionBudget } from '../kinds/expression-budget';
 import { describeNetworkError } from './network-error';
+import { outboundRefusal } from './outbound/refusal';
 import { decodeBody, readBodyCapped, snippet } from './response-body';
 import { parseRetryAfter } from './retry-after';
 import { parseTarget, type Target } from './target-url';
@@ -67,6 +68,8 @@ export function createHttpRequestExecutor(options: HttpRequestOptions): NodeExec
     } catch (err) {
       // The engine aborts the signal on its per-node timeout (or shutdown); it must see its own reason.
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+      const refused = outboundRefusal(err, label);
+      if (refused) throw refused;
       throw new NodeExecutionError(redact(`${label} failed: ${describeNetworkError(err)}`, secrets), {
         code: 'network',
         retryable: true,

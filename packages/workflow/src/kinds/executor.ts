@@ -18,6 +18,26 @@ export interface HttpResponseSpec {
   body: unknown;
 }
 
+/**
+ * One of the run tenant's connections (an ERP or API account) as an executor needs it: where to
+ * call, non-secret settings, and the decrypted credentials. Executors must keep the credentials out
+ * of outputs, logs and error messages.
+ */
+export interface ResolvedConnection {
+  id: string;
+  name: string;
+  /** The system: `netsuite`, `business-central`, `sap`, `workday`, `back-office`, `rest`. */
+  kind: string;
+  baseUrl: string;
+  config: Record<string, unknown>;
+  credentials: Record<string, unknown>;
+}
+
+export interface ConnectionResolver {
+  /** By id or by name, within the run's tenant only; null when the tenant has no such connection. */
+  get(connectionIdOrName: string): Promise<ResolvedConnection | null>;
+}
+
 export interface ExecutorContext {
   runId: string;
   tenantId: string;
@@ -32,6 +52,8 @@ export interface ExecutorContext {
   trigger: unknown;
   /** Set when the executor runs as a node's compensating action (the run failed after the node completed). */
   phase?: 'compensation';
+  /** The run tenant's connections; provided by the worker (connectors wrap executors to add it). */
+  connections?: ConnectionResolver;
 }
 
 export interface ExecutorResult {

@@ -15,9 +15,9 @@ import {
   type OnConnectEnd,
 } from '@xyflow/react';
 import { canConnect, newId, type Graph, type GraphOperation } from '@switchyard/workflow';
-import { useCallback, useMemo, useState, type Dispatch as SetState, type SetStateAction } from 'react';
+import { useCallback, useMemo, useRef, useState, type Dispatch as SetState, type SetStateAction } from 'react';
 import { useToast } from '@/components/toast';
-import { labelIds, toFlowEdges, toFlowNodes, type IssueIndex } from './flow-mapping';
+import { labelIds, toFlowEdges, toFlowNodes, type FlowEdgeCache, type FlowNodeCache, type IssueIndex, type NodeOverlay } from './flow-mapping';
 import { kindsByName, registry } from './kinds';
 import type { DesignerNode } from './node-types';
 import { nodeTypes } from './node-types';
@@ -40,7 +40,13 @@ interface CanvasProps {
   onAddNode: (kind: string, position: { x: number; y: number }) => void;
   /** Something was selected on the canvas (the side panel switches to the inspector). */
   onSelect: () => void;
+  /** Test-run status and pins per node. */
+  overlay: ReadonlyMap<string, NodeOverlay>;
 }
+
+// Above this many nodes only what is in view is rendered (React Flow's culling), so panning a large
+// graph moves a few dozen cards, not a thousand.
+const CULL_ABOVE = 200;
 
 const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
 
@@ -53,15 +59,19 @@ const MINIMAP_COLORS: Record<string, string> = {
   unknown: '#8a94a6',
 };
 
-export function Canvas({ graph, getGraph, issues, selection, setSelection, dispatch, onAddNode, onSelect }: CanvasProps) {
+export function Canvas({ graph, getGraph, issues, selection, setSelection, dispatch, onAddNode, onSelect, overlay }: CanvasProps) {
   const toast = useToast();
   const { screenToFlowPosition } = useReactFlow();
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
   const [dragging, setDragging] = useState<ReadonlyMap<string, { x: number; y: number }>>(new Map());
 
+  const nodeCache = useRef<FlowNodeCache>(new Map());
+  const edgeCache = useRef<FlowEdgeCache>(new Map());
   const view = useMemo(() => ({ selectedNodes: selection.nodes, selectedEdges: selection.edges, measured, dragging }), [selection, measured, dragging]);
-  const nodes = useMemo(() => toFlowNodes(graph, issues, view), [graph, issues, view]);
-  const edges = useMemo(() => toFlowEdges(graph, issues, view), [graph, issues, view]);
+  const nodes = useMemo(() => toFlowNodes(graph, issues, view, overlay, nodeCache.current), [graph, issues, view, overlay]);
+  // Edges do not depend on drag positions: a drag must not re-project every edge on every frame.
+  const selectedEdges = selection.edges;
+  const edges = useMemo(() => toFlowEdges(graph, issues, { selectedEdges }, edgeCache.current), [graph, issues, selectedEdges]);
 
   const run = useCallback(
     (ops: GraphOperation[], opts?: { coalesceKey?: string }) => {
@@ -194,8 +204,9 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
         snapGrid={[8, 8]}
         fitView
         fitViewOptions={FIT_VIEW}
-        minZoom={0.2}
+        minZoom={0.1}
         maxZoom={2}
+        onlyRenderVisibleElements={graph.nodes.length > CULL_ABOVE}
         defaultEdgeOptions={{ type: 'smoothstep' }}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#cdd3dd" />

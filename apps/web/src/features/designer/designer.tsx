@@ -1,19 +1,31 @@
 'use client';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useReactFlow } from '@xyflow/react';
-import { newId, validateGraph, type Graph, type GraphIssue, type GraphNode } from '@switchyard/workflow';
+import { GraphSchema, migrateGraph, newId, validateGraph, type Graph, type GraphIssue, type GraphNode } from '@switchyard/workflow';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@switchyard/api';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useToast } from '@/components/toast';
+import { errorMessage } from '@/lib/errors';
+import { useTRPC } from '@/lib/trpc';
 import { Canvas, type Selection } from './canvas';
+import { CanvasToolbar } from './canvas-toolbar';
 import { DesignerToolbar } from './designer-toolbar';
-import { displayLabel, indexIssues, labelIds } from './flow-mapping';
+import { DiffView } from './diff-view';
+import { displayLabel, indexIssues, labelIds, type NodeOverlay } from './flow-mapping';
+import { replaceGraphOperation } from './graph-file';
+import { ImportProblems, useGraphImport } from './graph-import';
 import { kindsByName, registry } from './kinds';
 import { Palette } from './palette';
 import { freeSpot } from './placement';
+import { ShortcutsHelp } from './shortcuts-help';
 import { SidePanel, type PanelTab } from './side-panel';
+import { useEditing } from './use-editing';
 import { useGraphHistory } from './use-graph-history';
 import { useSavePublish } from './use-save-publish';
+import { useShortcuts } from './use-shortcuts';
+import { useTestRun } from './use-test-run';
+import type { CompareSide } from './versions-list';
 import styles from './designer.module.css';
 
 export type WorkflowDetail = inferRouterOutputs<AppRouter>['workflows']['get'];
@@ -22,13 +34,21 @@ const EMPTY_SELECTION: Selection = { nodes: new Set(), edges: new Set() };
 
 export function Designer({ workflow, initialGraph, onReload }: { workflow: WorkflowDetail; initialGraph: Graph; onReload: () => void }) {
   const toast = useToast();
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { fitView } = useReactFlow();
   const history = useGraphHistory(initialGraph);
   const { graph, getGraph, dispatch } = history;
   const persist = useSavePublish({ workflowId: workflow.id, graph, getGraph, initialRevision: workflow.draftRevision });
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [tab, setTab] = useState<PanelTab>('inspect');
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [compare, setCompare] = useState<{ before: CompareSide; after: CompareSide } | null>(null);
+  const [rolledBack, setRolledBack] = useState<number | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
+  const paletteSearchRef = useRef<HTMLInputElement>(null);
+  const test = useTestRun(workflow.id);
+  const inherited = useQuery({ ...trpc.designer.inheritedPolicy.queryOptions({ workflowId: workflow.id }), staleTime: 60_000, refetchOnWindowFocus: false });
 
   // Validation runs in the browser on every edit (the same pure function the server uses).
   const issues = useMemo<GraphIssue[]>(() => {
@@ -40,10 +60,25 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
   }, [graph, persist.serverIssues]);
   const issueIndex = useMemo(() => indexIssues(graph, issues), [graph, issues]);
 
-  const labelOf = useCallback((id: string) => {
-    const node = graph.nodes.find((n) => n.id === id);
-    return node ? displayLabel(node) : id;
-  }, [graph]);
+  const pins = graph.settings.pins;
+  const overlay = useMemo(() => {
+    const map = new Map<string, NodeOverlay>();
+    for (const [id, info] of test.nodes) map.set(id, { runStatus: info.status });
+    for (const id of Object.keys(pins ?? {})) map.set(id, { ...map.get(id), pinned: true });
+    return map;
+  }, [test.nodes, pins]);
+
+  const labelOf = useCallback(
+    (id: string) => {
+      const node = graph.nodes.find((n) => n.id === id);
+      return node ? displayLabel(node) : id;
+    },
+    [graph],
+  );
+
+  const editing = useEditing({ getGraph, dispatch, selection, setSelection, canvasRef });
+  const { viewCenter } = editing;
+  const imports = useGraphImport({ getGraph, dispatch, workflowName: workflow.name, onImported: () => setSelection(EMPTY_SELECTION) });
 
   const addNode = useCallback(
     (kindName: string, position?: { x: number; y: number }) => {
@@ -53,8 +88,7 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
       let at = position;
       if (!at) {
         // Click-to-add: the middle of the visible canvas, staggered so repeated clicks do not stack.
-        const rect = canvasRef.current?.getBoundingClientRect();
-        const center = rect ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
+        const center = viewCenter();
         at = freeSpot(current, { x: center.x - 95, y: center.y - 40 });
       }
       const taken = new Set(current.nodes.map((n) => n.id));
@@ -74,19 +108,7 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
       setSelection({ nodes: new Set([node.id]), edges: new Set() });
       setTab('inspect');
     },
-    [dispatch, getGraph, screenToFlowPosition, toast],
-  );
-
-  const removeSelected = useCallback(
-    (what: { nodeIds?: string[]; edgeIds?: string[] }) => {
-      const ops = [];
-      if (what.edgeIds?.length) ops.push({ type: 'removeEdges' as const, edgeIds: what.edgeIds });
-      if (what.nodeIds?.length) ops.push({ type: 'removeNodes' as const, nodeIds: what.nodeIds });
-      const error = dispatch(ops);
-      if (error) toast(error, 'error');
-      setSelection(EMPTY_SELECTION);
-    },
-    [dispatch, toast],
+    [dispatch, getGraph, toast, viewCenter],
   );
 
   const focusIssue = useCallback(
@@ -108,32 +130,43 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
     [fitView, getGraph],
   );
 
-  const { undo, redo } = history;
-  const { save } = persist;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey;
-      if (!mod) return;
-      const key = e.key.toLowerCase();
-      if (key === 's') {
-        e.preventDefault();
-        void save();
-        return;
+  const loadVersionIntoDraft = useCallback(
+    async (version: number) => {
+      try {
+        const stored = await queryClient.fetchQuery(trpc.workflows.version.queryOptions({ id: workflow.id, version }));
+        const parsed = GraphSchema.safeParse(migrateGraph(stored.graph));
+        if (!parsed.success) throw new Error(`v${version} is not a readable graph`);
+        const error = dispatch([replaceGraphOperation(getGraph(), parsed.data)]);
+        if (error) throw new Error(error);
+        setSelection(EMPTY_SELECTION);
+        setRolledBack(null);
+        toast(`Loaded v${version} into the draft (undo restores your previous draft)`, 'success');
+      } catch (error) {
+        toast(errorMessage(error), 'error');
       }
-      // Inside a text field the browser's own undo applies to the text being typed.
-      const target = e.target as HTMLElement | null;
-      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
-      if (key === 'z' && !e.shiftKey) {
-        e.preventDefault();
-        undo();
-      } else if ((key === 'z' && e.shiftKey) || key === 'y') {
-        e.preventDefault();
-        redo();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [undo, redo, save]);
+    },
+    [dispatch, getGraph, queryClient, toast, trpc, workflow.id],
+  );
+
+  useShortcuts({
+    undo: history.undo,
+    redo: history.redo,
+    save: () => void persist.save(),
+    copyText: editing.copyText,
+    cut: () => editing.remove(),
+    pasteText: editing.pasteText,
+    duplicate: editing.duplicate,
+    selectAll: editing.selectAll,
+    clearSelection: () => {
+      setSelection(EMPTY_SELECTION);
+      setHelpOpen(false);
+    },
+    layout: () => void editing.layout(),
+    fit: () => void fitView({ padding: 0.2, maxZoom: 1, duration: 300 }),
+    focusPalette: () => paletteSearchRef.current?.focus(),
+    toggleHelp: () => setHelpOpen((o) => !o),
+    suspended: compare !== null,
+  });
 
   const dirty = persist.dirty;
   useEffect(() => {
@@ -183,8 +216,24 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
           </div>
         </div>
       )}
+      {rolledBack !== null && (
+        <div className={`banner banner-info ${styles.conflict}`} role="status" data-testid="rollback-banner">
+          <span>
+            v{rolledBack} is live. Your draft still holds your later changes; publishing it would replace v{rolledBack}.
+          </span>
+          <div className="row">
+            <button type="button" className="btn btn-sm" data-testid="rollback-load-draft" onClick={() => void loadVersionIntoDraft(rolledBack)}>
+              Load v{rolledBack} into the draft
+            </button>
+            <button type="button" className="btn btn-sm btn-ghost" onClick={() => setRolledBack(null)}>
+              Keep my draft
+            </button>
+          </div>
+        </div>
+      )}
+      {imports.problems && <ImportProblems file={imports.problems.file} problems={imports.problems.list} onClose={imports.dismissProblems} />}
       <div className={styles.body}>
-        <Palette onAdd={(kind) => addNode(kind)} />
+        <Palette onAdd={(kind) => addNode(kind)} searchRef={paletteSearchRef} />
         <div ref={canvasRef} className={styles.canvasCell}>
           <Canvas
             graph={graph}
@@ -195,24 +244,46 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
             dispatch={dispatch}
             onAddNode={addNode}
             onSelect={() => setTab('inspect')}
+            overlay={overlay}
           />
+          <CanvasToolbar
+            selectedNodes={visibleSelection.nodes.size}
+            selectedEdges={visibleSelection.edges.size}
+            onLayout={() => void editing.layout()}
+            onCopy={() => void editing.copy()}
+            onPaste={() => void editing.paste()}
+            onDuplicate={editing.duplicate}
+            onDelete={() => editing.remove({ nodeIds: [...visibleSelection.nodes], edgeIds: [...visibleSelection.edges] })}
+            onImport={imports.openImport}
+            onExport={imports.exportGraph}
+            onHelp={() => setHelpOpen((o) => !o)}
+            helpOpen={helpOpen}
+          />
+          {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+          {imports.input}
         </div>
         <SidePanel
           tab={tab}
           setTab={setTab}
           workflow={workflow}
           graph={graph}
+          getGraph={getGraph}
           selection={visibleSelection}
           issues={issues}
           issueIndex={issueIndex}
           dispatch={dispatch}
           labelOf={labelOf}
           onFocusIssue={focusIssue}
-          onRemove={removeSelected}
-          activeVersion={activeVersion}
-          draftDiffers={persist.dirty || persist.revision !== workflow.draftRevision}
+          onRemove={(what) => editing.remove(what)}
+          onCopy={() => void editing.copy()}
+          onDuplicate={editing.duplicate}
+          inherited={inherited.data}
+          test={test}
+          onCompare={(before, after) => setCompare({ before, after })}
+          onRolledBack={(version) => setRolledBack(version)}
         />
       </div>
+      {compare && <DiffView workflowId={workflow.id} before={compare.before} after={compare.after} draft={graph} onClose={() => setCompare(null)} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { Edge } from '@xyflow/react';
 import type { Graph, GraphIssue, GraphNode } from '@switchyard/workflow';
 import { kindsByName, portsOf } from './kinds';
 import type { DesignerCategory, DesignerNode } from './node-types';
+import type { NodeRunStatus } from './run-overlay';
 
 /**
  * Graph JSON → React Flow elements. The graph (edited only through operations) is the source of
@@ -55,35 +56,97 @@ export function displayLabel(node: GraphNode): string {
   return label ? label : (kindsByName.get(node.kind)?.displayName ?? node.kind);
 }
 
-export function toFlowNodes(graph: Graph, issues: IssueIndex, view: ViewState): DesignerNode[] {
-  return graph.nodes.map((node) => {
-    const kind = kindsByName.get(node.kind);
-    const category: DesignerCategory = kind?.category ?? 'unknown';
-    const measured = view.measured.get(node.id);
-    const flowNode: DesignerNode = {
-      id: node.id,
-      type: category,
-      position: view.dragging.get(node.id) ?? node.position,
-      selected: view.selectedNodes.has(node.id),
-      data: {
-        label: displayLabel(node),
-        kind: node.kind,
-        kindName: kind?.displayName ?? `Unknown kind: ${node.kind}`,
-        icon: kind?.icon ?? '',
-        isTrigger: kind?.isTrigger ?? false,
-        ports: portsOf(node, graph.edges),
-        issues: (issues.byNode.get(node.id) ?? []).map((i) => i.message),
-      },
-    };
-    // React Flow only keeps a node's size on the node object itself: without it every update would re-measure.
-    if (measured) flowNode.measured = measured;
-    return flowNode;
-  });
+/** Per-node decorations besides validation: a test run's status, a pinned output, a diff status. */
+export interface NodeOverlay {
+  runStatus?: NodeRunStatus;
+  pinned?: boolean;
+  decoration?: 'added' | 'removed' | 'changed';
 }
 
-export function toFlowEdges(graph: Graph, issues: IssueIndex, view: ViewState): Edge[] {
+/**
+ * Flow nodes from the previous projection, reused while nothing they show changed: React Flow then
+ * skips those nodes, which is what keeps dragging one node smooth in a graph of a thousand.
+ */
+export type FlowNodeCache = Map<string, { inputs: readonly unknown[]; node: DesignerNode }>;
+
+export function toFlowNodes(
+  graph: Graph,
+  issues: IssueIndex,
+  view: ViewState,
+  overlay: ReadonlyMap<string, NodeOverlay> = new Map(),
+  cache: FlowNodeCache = new Map(),
+): DesignerNode[] {
+  const seen = new Set<string>();
+  const out = graph.nodes.map((node) => {
+    seen.add(node.id);
+    const nodeIssues = issues.byNode.get(node.id);
+    const issueText = nodeIssues ? nodeIssues.map((i) => i.message).join('\n') : '';
+    const extra = overlay.get(node.id);
+    const inputs = [
+      node,
+      // Ports of unknown kinds come from the edges; known kinds' ports only from their config.
+      kindsByName.has(node.kind) ? null : graph.edges,
+      issueText,
+      view.selectedNodes.has(node.id),
+      view.measured.get(node.id),
+      view.dragging.get(node.id),
+      extra?.runStatus,
+      extra?.pinned,
+      extra?.decoration,
+    ];
+    const cached = cache.get(node.id);
+    if (cached && cached.inputs.every((v, i) => v === inputs[i])) return cached.node;
+    const flowNode = projectNode(graph, node, nodeIssues ?? [], view, extra);
+    cache.set(node.id, { inputs, node: flowNode });
+    return flowNode;
+  });
+  for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+  return out;
+}
+
+function projectNode(graph: Graph, node: GraphNode, nodeIssues: readonly GraphIssue[], view: ViewState, extra: NodeOverlay | undefined): DesignerNode {
+  const kind = kindsByName.get(node.kind);
+  const category: DesignerCategory = kind?.category ?? 'unknown';
+  const measured = view.measured.get(node.id);
+  const data: DesignerNode['data'] = {
+    label: displayLabel(node),
+    kind: node.kind,
+    kindName: kind?.displayName ?? `Unknown kind: ${node.kind}`,
+    icon: kind?.icon ?? '',
+    isTrigger: kind?.isTrigger ?? false,
+    ports: portsOf(node, graph.edges),
+    issues: nodeIssues.map((i) => i.message),
+  };
+  if (extra?.runStatus) data.runStatus = extra.runStatus;
+  if (extra?.pinned) data.pinned = true;
+  if (extra?.decoration) data.decoration = extra.decoration;
+  const flowNode: DesignerNode = {
+    id: node.id,
+    type: category,
+    position: view.dragging.get(node.id) ?? node.position,
+    selected: view.selectedNodes.has(node.id),
+    data,
+  };
+  // React Flow only keeps a node's size on the node object itself: without it every update would re-measure.
+  if (measured) flowNode.measured = measured;
+  return flowNode;
+}
+
+export type FlowEdgeCache = Map<string, { inputs: readonly unknown[]; edge: Edge }>;
+
+export function toFlowEdges(
+  graph: Graph,
+  issues: IssueIndex,
+  view: Pick<ViewState, 'selectedEdges'> & { edgeDecorations?: ReadonlyMap<string, 'added' | 'removed'> },
+  cache: FlowEdgeCache = new Map(),
+): Edge[] {
   return graph.edges.map((edge) => {
     const invalid = issues.byEdge.has(edge.id);
+    const selected = view.selectedEdges.has(edge.id);
+    const decoration = view.edgeDecorations?.get(edge.id);
+    const inputs = [edge, invalid, selected, decoration];
+    const cached = cache.get(edge.id);
+    if (cached && cached.inputs.every((v, i) => v === inputs[i])) return cached.edge;
     const port = edge.sourcePort;
     const flowEdge: Edge = {
       id: edge.id,
@@ -91,11 +154,14 @@ export function toFlowEdges(graph: Graph, issues: IssueIndex, view: ViewState): 
       target: edge.target,
       sourceHandle: port,
       targetHandle: 'in',
-      selected: view.selectedEdges.has(edge.id),
-      className: ['edge', `edge-port-${port.replace(/[^a-z0-9_-]/gi, '')}`, invalid ? 'edge-invalid' : ''].filter(Boolean).join(' '),
+      selected,
+      className: ['edge', `edge-port-${port.replace(/[^a-z0-9_-]/gi, '')}`, invalid ? 'edge-invalid' : '', decoration ? `edge-${decoration}` : '']
+        .filter(Boolean)
+        .join(' '),
       ariaLabel: `Connection from ${edge.source} (${port}) to ${edge.target}`,
     };
     if (port !== 'out') flowEdge.label = port;
+    cache.set(edge.id, { inputs, edge: flowEdge });
     return flowEdge;
   });
 }

@@ -1,26 +1,43 @@
 'use client';
-import type { GraphEdge, GraphIssue, GraphNode } from '@switchyard/workflow';
+import type { Graph, GraphEdge, GraphIssue, GraphNode } from '@switchyard/workflow';
 import { ConfigForm } from '@/features/config-form/config-form';
 import type { JsonSchema } from '@/features/config-form/schema-fields';
 import { kindsByName } from './kinds';
 import { iconFor } from './node-types';
+import { NodeRunData } from './node-run-data';
+import { NodeSettings, type InheritedPolicy } from './node-settings';
+import type { NodeRunInfo } from './run-overlay';
 import type { Dispatch } from './use-graph-history';
 import styles from './designer.module.css';
 
+export type NodeTab = 'config' | 'settings' | 'run';
+
 interface NodeInspectorProps {
   node: GraphNode;
+  graph: Graph;
   issues: readonly GraphIssue[];
   fieldErrors: Record<string, string[]>;
   dispatch: Dispatch;
   onDelete: () => void;
+  tab: NodeTab;
+  setTab: (tab: NodeTab) => void;
+  inherited: InheritedPolicy | undefined;
+  runInfo: NodeRunInfo | undefined;
+  hasRun: boolean;
 }
 
-/** The selected node's label and config; every change is an operation (so it can be undone). */
-export function NodeInspector({ node, issues, fieldErrors, dispatch, onDelete }: NodeInspectorProps) {
+const NODE_TABS: { id: NodeTab; label: string }[] = [
+  { id: 'config', label: 'Config' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'run', label: 'Run data' },
+];
+
+/** The selected node: config, settings (retries, timeout, compensation) and test-run data. Every change is an operation. */
+export function NodeInspector({ node, graph, issues, fieldErrors, dispatch, onDelete, tab, setTab, inherited, runInfo, hasRun }: NodeInspectorProps) {
   const kind = kindsByName.get(node.kind);
   // Issues that no field shows (unreachable, no incoming edge, config as a whole) are listed on top.
   const fieldKeys = new Set(Object.keys(fieldErrors).filter((k) => k !== ''));
-  const general = issues.filter((i) => !fieldKeys.has(configKeyOf(i.path) ?? '\u0000'));
+  const general = issues.filter((i) => !fieldKeys.has(configKeyOf(i.path) ?? '\u0000') && !/\.(policy|compensation)\b/.test(i.path));
 
   const setConfig = (key: string, value: unknown) => {
     const config = { ...node.config };
@@ -42,7 +59,32 @@ export function NodeInspector({ node, issues, fieldErrors, dispatch, onDelete }:
       </div>
       {kind && <p className={`muted ${styles.inspectorDesc}`}>{kind.description}</p>}
 
-      {general.length > 0 && (
+      <div className={styles.subTabs} role="tablist" aria-label="Node sections">
+        {NODE_TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? `${styles.subTab} ${styles.subTabActive}` : styles.subTab}
+            data-testid={`node-tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+            {t.id === 'run' && runInfo && <span className={`${styles.dot} ${styles[`dot_${runInfo.status}`]}`} aria-label={runInfo.status} />}
+            {t.id === 'settings' && (node.policy || node.compensation) && <span className={styles.dot} aria-label="has overrides" />}
+          </button>
+        ))}
+      </div>
+
+      {tab === 'settings' && <NodeSettings node={node} graph={graph} issues={issues} inherited={inherited} dispatch={dispatch} />}
+      {tab === 'run' && <NodeRunData node={node} graph={graph} info={runInfo} hasRun={hasRun} dispatch={dispatch} />}
+      {tab === 'config' && issues.length > general.length + Object.values(fieldErrors).flat().length && issues.some((i) => /\.(policy|compensation)\b/.test(i.path)) && (
+        <button type="button" className={`banner banner-error ${styles.linkBanner}`} data-testid="settings-issues" onClick={() => setTab('settings')}>
+          Problems in this node&apos;s settings: open Settings
+        </button>
+      )}
+      {tab === 'config' && general.length > 0 && (
         <ul className={styles.issueList} data-testid="panel-issues">
           {general.map((issue, i) => (
             <li key={i}>{issue.message}</li>
@@ -50,6 +92,7 @@ export function NodeInspector({ node, issues, fieldErrors, dispatch, onDelete }:
         </ul>
       )}
 
+      {tab === 'config' && (
       <div>
         <label className="label" htmlFor="node-label">
           Label
@@ -68,12 +111,14 @@ export function NodeInspector({ node, issues, fieldErrors, dispatch, onDelete }:
           }
         />
       </div>
-
-      {kind ? (
-        <ConfigForm schema={kind.jsonSchema as JsonSchema} value={node.config} errors={fieldErrors} onChange={setConfig} />
-      ) : (
-        <p className="banner banner-warning">This kind is not installed here, so its settings cannot be edited. Remove the node or install the connector.</p>
       )}
+
+      {tab === 'config' &&
+        (kind ? (
+          <ConfigForm schema={kind.jsonSchema as JsonSchema} value={node.config} errors={fieldErrors} onChange={setConfig} />
+        ) : (
+          <p className="banner banner-warning">This kind is not installed here, so its settings cannot be edited. Remove the node or install the connector.</p>
+        ))}
 
       <div className={styles.inspectorFooter}>
         <button type="button" className="btn btn-danger btn-sm" data-testid="panel-delete" onClick={onDelete}>

@@ -13,6 +13,12 @@ export interface DesignerNodeData extends Record<string, unknown> {
   isTrigger: boolean;
   ports: readonly string[];
   issues: readonly string[];
+  /** The node's state in the last test run of the draft. */
+  runStatus?: 'succeeded' | 'failed' | 'retrying';
+  /** Its output is pinned: test runs use the pinned output instead of running it. */
+  pinned?: boolean;
+  /** In a version diff. */
+  decoration?: 'added' | 'removed' | 'changed';
 }
 
 export type DesignerNode = Node<DesignerNodeData, DesignerCategory>;
@@ -26,6 +32,17 @@ const ICONS: Record<string, string> = {
   split: '◇',
   reply: '↩',
   clock: '◷',
+  repeat: '↻',
+  merge: '⋈',
+  hourglass: '⧗',
+  'check-circle': '✓',
+};
+
+const RUN_GLYPH: Record<NonNullable<DesignerNodeData['runStatus']>, string> = { succeeded: '✓', failed: '✕', retrying: '↻' };
+const RUN_TITLE: Record<NonNullable<DesignerNodeData['runStatus']>, string> = {
+  succeeded: 'Succeeded in the last test run',
+  failed: 'Failed in the last test run',
+  retrying: 'Failed; waiting to retry',
 };
 
 const PORT_CLASS: Record<string, string | undefined> = {
@@ -36,13 +53,29 @@ const PORT_CLASS: Record<string, string | undefined> = {
 
 function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { category: DesignerCategory }) {
   const issueCount = data.issues.length;
+  const classes = [
+    styles.card,
+    styles[category],
+    selected ? styles.selected : '',
+    issueCount > 0 ? styles.invalid : '',
+    data.runStatus ? styles[`run_${data.runStatus}`] : '',
+    data.decoration ? styles[`diff_${data.decoration}`] : '',
+  ];
   return (
     <div
-      className={`${styles.card} ${styles[category]} ${selected ? styles.selected : ''} ${issueCount > 0 ? styles.invalid : ''}`}
+      className={classes.filter(Boolean).join(' ')}
       data-testid={`node-${id}`}
       data-kind={data.kind}
       data-node-id={id}
+      data-run-status={data.runStatus}
+      data-pinned={data.pinned ? 'true' : undefined}
+      data-diff={data.decoration}
     >
+      {data.decoration && (
+        <span className={styles.diffTag} aria-label={`${data.decoration} in this version`}>
+          {data.decoration}
+        </span>
+      )}
       {!data.isTrigger && (
         <Handle type="target" position={Position.Left} id="in" className={styles.handle} data-testid={`handle-${id}-in`} />
       )}
@@ -56,6 +89,16 @@ function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { 
           </div>
           {data.kindName !== data.label && <div className={styles.kind}>{data.kindName}</div>}
         </div>
+        {data.pinned && (
+          <span className={styles.pinned} data-testid={`node-pinned-${id}`} title="Output pinned: test runs use it instead of running this node">
+            pinned
+          </span>
+        )}
+        {data.runStatus && (
+          <span className={`${styles.runStatus} ${styles[`runStatus_${data.runStatus}`]}`} data-testid={`node-run-status-${id}`} title={RUN_TITLE[data.runStatus]}>
+            {RUN_GLYPH[data.runStatus]}
+          </span>
+        )}
         {issueCount > 0 && (
           <span className={styles.badge} data-testid={`node-issues-${id}`} title={data.issues.join('\n')}>
             {issueCount}

@@ -1,13 +1,16 @@
 'use client';
 import type { Graph, GraphIssue } from '@switchyard/workflow';
+import { useState } from 'react';
 import type { Selection } from './canvas';
 import type { WorkflowDetail } from './designer';
 import type { IssueIndex } from './flow-mapping';
-import { EdgeInspector, NodeInspector } from './inspector';
+import { EdgeInspector, NodeInspector, type NodeTab } from './inspector';
+import type { InheritedPolicy } from './node-settings';
 import { ProblemsList } from './problems-list';
 import { TestRun } from './test-run';
 import type { Dispatch } from './use-graph-history';
-import { VersionsList } from './versions-list';
+import type { TestRunState } from './use-test-run';
+import { VersionsList, type CompareSide } from './versions-list';
 import styles from './designer.module.css';
 
 export type PanelTab = 'inspect' | 'problems' | 'versions' | 'test';
@@ -17,6 +20,7 @@ interface SidePanelProps {
   setTab: (tab: PanelTab) => void;
   workflow: WorkflowDetail;
   graph: Graph;
+  getGraph: () => Graph;
   selection: Selection;
   issues: readonly GraphIssue[];
   issueIndex: IssueIndex;
@@ -24,11 +28,17 @@ interface SidePanelProps {
   labelOf: (id: string) => string;
   onFocusIssue: (issue: GraphIssue) => void;
   onRemove: (what: { nodeIds?: string[]; edgeIds?: string[] }) => void;
-  activeVersion: number | null;
-  draftDiffers: boolean;
+  onCopy: () => void;
+  onDuplicate: () => void;
+  inherited: InheritedPolicy | undefined;
+  test: TestRunState;
+  onCompare: (before: CompareSide, after: CompareSide) => void;
+  onRolledBack: (version: number) => void;
 }
 
 export function SidePanel(p: SidePanelProps) {
+  // Kept while the selection changes, so clicking through nodes after a test run stays on "Run data".
+  const [nodeTab, setNodeTab] = useState<NodeTab>('config');
   const tabs: { id: PanelTab; label: string; count?: number }[] = [
     { id: 'inspect', label: 'Inspector' },
     { id: 'problems', label: 'Problems', count: p.issues.length },
@@ -54,22 +64,38 @@ export function SidePanel(p: SidePanelProps) {
                 {t.count}
               </span>
             )}
+            {t.id === 'test' && p.test.status && <span className={`${styles.dot} ${styles[`dot_${p.test.status}`] ?? ''}`} aria-label={p.test.status} />}
           </button>
         ))}
       </div>
       <div className={styles.panelBody} role="tabpanel">
-        {p.tab === 'inspect' && <Inspect {...p} />}
+        {p.tab === 'inspect' && <Inspect {...p} nodeTab={nodeTab} setNodeTab={setNodeTab} />}
         {p.tab === 'problems' && <ProblemsList issues={p.issues} labelOf={p.labelOf} onFocus={p.onFocusIssue} />}
-        {p.tab === 'versions' && <VersionsList workflowId={p.workflow.id} versions={p.workflow.versions} activeVersionId={p.workflow.activeVersionId} />}
+        {p.tab === 'versions' && (
+          <VersionsList
+            workflowId={p.workflow.id}
+            versions={p.workflow.versions}
+            activeVersionId={p.workflow.activeVersionId}
+            onCompare={p.onCompare}
+            onRolledBack={p.onRolledBack}
+          />
+        )}
         {p.tab === 'test' && (
-          <TestRun workflowId={p.workflow.id} activeVersion={p.activeVersion} draftDiffers={p.draftDiffers} initialPayload={samplePayloadOf(p.graph)} />
+          <TestRun
+            test={p.test}
+            getGraph={p.getGraph}
+            issueCount={p.issues.length}
+            initialPayload={samplePayloadOf(p.graph)}
+            labelOf={p.labelOf}
+            onShowProblems={() => p.setTab('problems')}
+          />
         )}
       </div>
     </aside>
   );
 }
 
-function Inspect(p: SidePanelProps) {
+function Inspect(p: SidePanelProps & { nodeTab: NodeTab; setNodeTab: (t: NodeTab) => void }) {
   const nodeIds = [...p.selection.nodes];
   const edgeIds = [...p.selection.edges];
   if (nodeIds.length === 1 && edgeIds.length === 0) {
@@ -79,10 +105,16 @@ function Inspect(p: SidePanelProps) {
         <NodeInspector
           key={node.id}
           node={node}
+          graph={p.graph}
           issues={p.issueIndex.byNode.get(node.id) ?? []}
           fieldErrors={p.issueIndex.fieldsByNode.get(node.id) ?? {}}
           dispatch={p.dispatch}
           onDelete={() => p.onRemove({ nodeIds: [node.id] })}
+          tab={p.nodeTab}
+          setTab={p.setNodeTab}
+          inherited={p.inherited}
+          runInfo={p.test.nodes.get(node.id)}
+          hasRun={p.test.runId !== null}
         />
       );
   }
@@ -92,22 +124,37 @@ function Inspect(p: SidePanelProps) {
   }
   if (nodeIds.length + edgeIds.length > 1)
     return (
-      <div className={styles.inspector}>
+      <div className={styles.inspector} data-testid="multi-selection">
         <p>
           {nodeIds.length} node{nodeIds.length === 1 ? '' : 's'} and {edgeIds.length} connection{edgeIds.length === 1 ? '' : 's'} selected.
         </p>
-        <button type="button" className="btn btn-danger btn-sm" onClick={() => p.onRemove({ nodeIds, edgeIds })}>
-          Delete selection
-        </button>
+        <ul className={styles.selectionList}>
+          {nodeIds.slice(0, 12).map((id) => (
+            <li key={id}>{p.labelOf(id)}</li>
+          ))}
+          {nodeIds.length > 12 && <li className="faint">…and {nodeIds.length - 12} more</li>}
+        </ul>
+        <div className="row">
+          <button type="button" className="btn btn-sm" onClick={p.onCopy} disabled={nodeIds.length === 0}>
+            Copy
+          </button>
+          <button type="button" className="btn btn-sm" onClick={p.onDuplicate} disabled={nodeIds.length === 0}>
+            Duplicate
+          </button>
+          <button type="button" className="btn btn-danger btn-sm" data-testid="delete-multi" onClick={() => p.onRemove({ nodeIds, edgeIds })}>
+            Delete selection
+          </button>
+        </div>
       </div>
     );
   return (
     <div className={`${styles.inspector} muted`} data-testid="panel-empty">
       <p>Select a node to edit its label and settings.</p>
       <ul className={styles.tips}>
-        <li>Drag kinds from the palette, or click one to add it.</li>
+        <li>Drag kinds from the palette, or focus one and press Enter to add it.</li>
         <li>Drag from an output port (right) to a node&apos;s input (left) to connect.</li>
-        <li>Delete or Backspace removes the selection; Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+S saves.</li>
+        <li>Shift-click or Shift-drag to select several nodes; Ctrl+C / Ctrl+V copy and paste them, also into another workflow.</li>
+        <li>Press ? for every keyboard shortcut.</li>
       </ul>
       {p.issueIndex.general.length > 0 && (
         <ul className={styles.issueList}>

@@ -1,17 +1,28 @@
 'use client';
-import { useMutation } from '@tanstack/react-query';
+import type { Graph } from '@switchyard/workflow';
 import Link from 'next/link';
 import { useState } from 'react';
-import { errorMessage } from '@/lib/errors';
-import { useTRPC } from '@/lib/trpc';
+import { StatusPill } from '@/components/status-pill';
+import { stepErrorMessage } from '@/features/runs/run-graph';
+import type { TestRunState } from './use-test-run';
 import styles from './designer.module.css';
 
-/** Starts a run of the *published* version with a JSON payload, and links to it. */
-export function TestRun({ workflowId, activeVersion, draftDiffers, initialPayload }: { workflowId: string; activeVersion: number | null; draftDiffers: boolean; initialPayload: string }) {
-  const trpc = useTRPC();
+interface TestRunProps {
+  test: TestRunState;
+  getGraph: () => Graph;
+  issueCount: number;
+  initialPayload: string;
+  labelOf: (id: string) => string;
+  onShowProblems: () => void;
+}
+
+/**
+ * Runs the draft as it is on the canvas (saved or not, never published) with a JSON payload. Each
+ * node then shows its status on the canvas; the inspector shows its input, output and error.
+ */
+export function TestRun({ test, getGraph, issueCount, initialPayload, labelOf, onShowProblems }: TestRunProps) {
   const [text, setText] = useState(initialPayload);
   const [parseError, setParseError] = useState<string | null>(null);
-  const trigger = useMutation(trpc.runs.trigger.mutationOptions());
 
   const submit = () => {
     let payload: unknown;
@@ -22,14 +33,17 @@ export function TestRun({ workflowId, activeVersion, draftDiffers, initialPayloa
       return;
     }
     setParseError(null);
-    trigger.mutate({ workflowId, payload });
+    void test.start(getGraph(), payload);
   };
 
-  const disabledReason = activeVersion === null ? 'Publish the workflow first: test runs use the published version.' : null;
+  const pins = Object.keys(getGraph().settings.pins ?? {});
+  const blocked = issueCount > 0 ? `Fix ${issueCount} problem${issueCount === 1 ? '' : 's'} first: only a valid draft can run.` : null;
+  const runErrorText = stepErrorMessage(test.runError);
   return (
     <div className={styles.testRun}>
+      <p className="muted">Runs the draft on the canvas without publishing it. Unsaved changes are included.</p>
       <label className="label" htmlFor="test-payload">
-        Payload (JSON)
+        Trigger payload (JSON)
       </label>
       <textarea
         id="test-payload"
@@ -42,23 +56,43 @@ export function TestRun({ workflowId, activeVersion, draftDiffers, initialPayloa
         onChange={(e) => setText(e.target.value)}
       />
       {parseError && <div className="field-error">{parseError}</div>}
-      {activeVersion !== null && draftDiffers && (
-        <div className="hint">The run uses published version v{activeVersion}, not your unpublished changes.</div>
+      {pins.length > 0 && (
+        <div className="hint" data-testid="test-run-pins">
+          {pins.length} pinned node{pins.length === 1 ? '' : 's'} ({pins.map(labelOf).join(', ')}) will return {pins.length === 1 ? 'its' : 'their'} pinned output
+          instead of running.
+        </div>
       )}
       <div className="row">
-        <button type="button" className="btn btn-primary" data-testid="test-run" disabled={disabledReason !== null || trigger.isPending} onClick={submit}>
-          {trigger.isPending ? 'Starting…' : 'Run test'}
+        <button type="button" className="btn btn-primary" data-testid="test-run" disabled={blocked !== null || test.starting} onClick={submit}>
+          {test.starting ? 'Starting…' : 'Run draft'}
         </button>
-        {disabledReason && (
-          <span className="hint" data-testid="test-run-disabled-reason">
-            {disabledReason}
-          </span>
+        {test.runId && (
+          <button type="button" className="btn btn-ghost btn-sm" data-testid="test-run-clear" onClick={test.clear}>
+            Clear results
+          </button>
         )}
       </div>
-      {trigger.isError && <div className="banner banner-error">{errorMessage(trigger.error)}</div>}
-      {trigger.isSuccess && (
-        <div className="banner banner-info" data-testid="test-run-result">
-          Run started. <Link href={`/runs/${trigger.data.runId}`} data-testid="test-run-link">Open the run →</Link>
+      {blocked && (
+        <button type="button" className={styles.linkButton} data-testid="test-run-disabled-reason" onClick={onShowProblems}>
+          {blocked}
+        </button>
+      )}
+      {test.error && (
+        <div className="banner banner-error" data-testid="test-run-error">
+          {test.error}
+        </div>
+      )}
+      {test.runId && test.status && (
+        <div className={styles.testResult} data-testid="test-run-result" data-status={test.status}>
+          <div className="row">
+            <StatusPill status={test.status} testId="test-run-status" />
+            <span className="faint">{test.nodes.size} node{test.nodes.size === 1 ? '' : 's'} ran</span>
+            <Link href={`/runs/${test.runId}`} data-testid="test-run-link" className={styles.pushRight}>
+              Open run →
+            </Link>
+          </div>
+          {runErrorText && <div className="field-error">{runErrorText}</div>}
+          <p className="hint">Click a node on the canvas to see its input, output and error, and to pin its output.</p>
         </div>
       )}
     </div>

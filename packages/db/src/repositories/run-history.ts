@@ -1,0 +1,206 @@
+import type pg from 'pg';
+import { assertUuid } from '../sql';
+import type { RunStatus } from '../types';
+import type { RunKey, RunSummary } from './runs';
+
+/**
+ * Run history reads for the runs screen: filtered lists and key search, both in (created_at desc,
+ * id desc) order with keyset pagination. Hand-written SQL because the index plan is the contract:
+ * every filter combination must be an index range that stops after one page (history-bench.ts
+ * checks the plans at 1M runs). Every query has the tenant in its `where`.
+ */
+
+export const ALL_RUN_STATUSES: readonly RunStatus[] = [
+  'queued',
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'compensated',
+  'compensation_failed',
+];
+
+export interface RunHistoryItem extends RunSummary {
+  versionId: string;
+  businessKeys: string[];
+  /** The run this one replays, if it is a replay. */
+  replayOfId: string | null;
+}
+
+export interface RunHistoryFilter {
+  workflowId?: string;
+  versionId?: string;
+  status?: RunStatus;
+  trigger?: string;
+  correlationId?: string;
+  /** Runs created at or after this instant. */
+  from?: Date;
+  /** Runs created before this instant. */
+  to?: Date;
+  limit: number;
+  after?: RunKey;
+}
+
+export interface RunHistoryPage {
+  items: RunHistoryItem[];
+  next: RunKey | null;
+}
+
+export const MAX_PAGE_SIZE = 200;
+
+interface Row {
+  id: string;
+  workflow_id: string;
+  version_id: string;
+  status: RunStatus;
+  trigger: string;
+  correlation_id: string;
+  idempotency_key: string | null;
+  business_keys: string[] | null;
+  replay_of: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  error: RunSummary['error'];
+  workflow_name: string;
+  version: number;
+}
+
+const RUN_COLUMNS = `r.id, r.tenant_id, r.workflow_id, r.version_id, r.status, r.trigger, r.correlation_id, r.idempotency_key,
+  r.business_keys, r.replay_of, r.created_at, r.started_at, r.finished_at, r.error`;
+
+/** Names and version numbers are joined after the page is cut, so they cost one probe per row shown. */
+function decorate(pageSql: string): string {
+  return `SELECT p.*, w.name AS workflow_name, v.version
+            FROM (${pageSql}) p
+            JOIN workflows w ON w.id = p.workflow_id AND w.tenant_id = p.tenant_id
+            JOIN workflow_versions v ON v.id = p.version_id AND v.tenant_id = p.tenant_id
+           ORDER BY p.created_at DESC, p.id DESC`;
+}
+
+function toItem(row: Row): RunHistoryItem {
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    workflowName: row.workflow_name,
+    versionId: row.version_id,
+    version: row.version,
+    status: row.status,
+    trigger: row.trigger,
+    correlationId: row.correlation_id,
+    idempotencyKey: row.idempotency_key,
+    businessKeys: row.business_keys ?? [],
+    replayOfId: row.replay_of,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs: row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
+    error: row.error,
+  };
+}
+
+function toPage(rows: Row[], limit: number): RunHistoryPage {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map(toItem), next: rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null };
+}
+
+function checkCommon(fn: string, tenantId: string, limit: number, after: RunKey | undefined): void {
+  assertUuid(tenantId, `${fn}: tenantId`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new TypeError(`${fn}: limit must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${String(limit)})`);
+  }
+  if (after) {
+    assertUuid(after.id, `${fn}: after.id`);
+    if (!(after.createdAt instanceof Date) || Number.isNaN(after.createdAt.getTime())) throw new TypeError(`${fn}: after.createdAt must be a valid Date`);
+  }
+}
+
+/**
+ * One page of the tenant's runs. Filters on workflow, version and trigger sit in front of status in
+ * their indexes (tenant, X, status, created_at, id); without a status filter the query is one
+ * ordered branch per status merged by the planner (Merge Append), so each branch reads at most a
+ * page instead of every run of the workflow being sorted.
+ */
+export async function listRunHistory(pool: pg.Pool, tenantId: string, filter: RunHistoryFilter): Promise<RunHistoryPage> {
+  checkCommon('listRunHistory', tenantId, filter.limit, filter.after);
+  const params: unknown[] = [tenantId];
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const where = ['r.tenant_id = $1'];
+  if (filter.workflowId !== undefined) {
+    assertUuid(filter.workflowId, 'listRunHistory: workflowId');
+    where.push(`r.workflow_id = ${add(filter.workflowId)}::uuid`);
+  }
+  if (filter.versionId !== undefined) {
+    assertUuid(filter.versionId, 'listRunHistory: versionId');
+    where.push(`r.version_id = ${add(filter.versionId)}::uuid`);
+  }
+  if (filter.trigger !== undefined) where.push(`r.trigger = ${add(filter.trigger)}`);
+  if (filter.correlationId !== undefined) where.push(`r.correlation_id = ${add(filter.correlationId)}`);
+  for (const [key, op] of [['from', '>='], ['to', '<']] as const) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError(`listRunHistory: ${key} must be a valid Date`);
+    where.push(`r.created_at ${op} ${add(value)}::timestamptz`);
+  }
+  if (filter.after) where.push(`(r.created_at, r.id) < (${add(filter.after.createdAt)}::timestamptz, ${add(filter.after.id)}::uuid)`);
+  if (filter.status !== undefined && !ALL_RUN_STATUSES.includes(filter.status)) {
+    throw new TypeError(`listRunHistory: status must be one of ${ALL_RUN_STATUSES.join(', ')} (got ${JSON.stringify(filter.status)})`);
+  }
+  const limit = add(filter.limit + 1);
+  const branch = (statusSql: string | null) =>
+    `SELECT ${RUN_COLUMNS} FROM runs r WHERE ${[...where, ...(statusSql ? [statusSql] : [])].join(' AND ')}
+      ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit}`;
+
+  let pageSql: string;
+  if (filter.status !== undefined) {
+    pageSql = branch(`r.status = ${add(filter.status)}::run_status`);
+  } else if (filter.versionId !== undefined || filter.trigger !== undefined) {
+    // (tenant, workflow, created_at) and (tenant, created_at) serve the other cases directly.
+    const branches = ALL_RUN_STATUSES.map((s) => `(${branch(`r.status = '${s}'::run_status`)})`);
+    pageSql = `SELECT * FROM (${branches.join('\nUNION ALL\n')}) b ORDER BY b.created_at DESC, b.id DESC LIMIT ${limit}`;
+  } else {
+    pageSql = branch(null);
+  }
+  const { rows } = await pool.query<Row>(decorate(pageSql), params);
+  return toPage(rows, filter.limit);
+}
+
+export interface RunSearchInput {
+  /** A correlation id, idempotency key, business key or run id; matched exactly. */
+  q: string;
+  limit: number;
+  after?: RunKey;
+}
+
+export const MAX_SEARCH_KEY_LENGTH = 200;
+
+/**
+ * Every run of the tenant, across workflows, whose correlation id or one of whose business keys
+ * (which include the idempotency key) equals `q`, plus the replays of those runs (a replay keeps
+ * the correlation id but is started without keys). Index use: (tenant_id, correlation_id) and the
+ * GIN index on business_keys, OR-ed as bitmaps; replays through runs_replay_of_idx.
+ */
+export async function searchRuns(pool: pg.Pool, tenantId: string, input: RunSearchInput): Promise<RunHistoryPage> {
+  checkCommon('searchRuns', tenantId, input.limit, input.after);
+  const q = typeof input.q === 'string' ? input.q.trim() : '';
+  if (q === '' || q.length > MAX_SEARCH_KEY_LENGTH) {
+    throw new TypeError(`searchRuns: q must be 1 to ${MAX_SEARCH_KEY_LENGTH} characters (got ${q.length})`);
+  }
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(q);
+  const params: unknown[] = [tenantId, q, input.limit + 1];
+  const after = input.after ? `AND (r.created_at, r.id) < ($${params.push(input.after.createdAt)}::timestamptz, $${params.push(input.after.id)}::uuid)` : '';
+  const sql = `
+    WITH RECURSIVE hits(id) AS (
+      SELECT r.id FROM runs r
+       WHERE r.tenant_id = $1 AND (r.correlation_id = $2 OR r.business_keys @> ARRAY[$2::text]${isUuid ? ' OR r.id = $2::uuid' : ''})
+      UNION
+      SELECT x.id FROM runs x JOIN hits h ON x.replay_of = h.id WHERE x.tenant_id = $1
+    )
+    SELECT ${RUN_COLUMNS} FROM runs r
+     WHERE r.tenant_id = $1 AND r.id IN (SELECT id FROM hits) ${after}
+     ORDER BY r.created_at DESC, r.id DESC LIMIT $3`;
+  const { rows } = await pool.query<Row>(decorate(sql), params);
+  return toPage(rows, input.limit);
+}
