@@ -32,6 +32,7 @@ import { claimPlan } from './scenarios/claim-plan';
 import { cost } from './scenarios/cost';
 import { endToEnd } from './scenarios/end-to-end';
 import { ingest } from './scenarios/ingest';
+import { ingestDirect } from './scenarios/ingest-direct';
 import { profile } from './scenarios/profile';
 import { scaleout } from './scenarios/scaleout';
 import { stepMemory } from './scenarios/step-memory';
@@ -43,6 +44,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'step-memory': stepMemory,
   'step-persisted': stepPersisted,
   ingest,
+  'ingest-direct': ingestDirect,
   sync: synchronous,
   e2e: endToEnd,
   'claim-plan': claimPlan,
@@ -134,7 +136,7 @@ async function main(): Promise<number> {
   log(`created database ${benchDb.name}`);
   await assertDisposable(benchDb.url, benchDb.marker);
   await migrate(benchDb.url);
-  database = await openDatabase({ url: benchDb.url, poolMax: 8, applicationName: 'switchyard-bench' });
+  database = await openDatabase({ url: benchDb.url, poolMax: 10, applicationName: 'switchyard-bench' });
   const stack = new Stack({ repoRoot, benchDir, outDir, logDir }, sizes, database, benchDb.url, log);
   await stack.startReceiver();
   stack.seed = await seedBench(database.prisma, stack.receiverUrl);

@@ -6,6 +6,7 @@ import { createCoreExecutors } from '@switchyard/connectors';
 import { openDatabase } from '@switchyard/db';
 import { ConfigError, readWorkerEnv } from './env';
 import { createLogger } from './logger';
+import { startObservability } from './observability';
 import { Worker } from './worker';
 
 async function main(): Promise<void> {
@@ -13,10 +14,11 @@ async function main(): Promise<void> {
   if (!env.databaseUrl) throw new ConfigError('DATABASE_URL is required for a standalone worker (postgres://user:pass@host:5432/db).');
   const logger = createLogger(env.logLevel);
   const db = await openDatabase({ url: env.databaseUrl, kind: 'postgres' });
+  const observability = await startObservability({ pool: db.pool, logger });
   const worker = new Worker({
     pool: db.pool,
     databaseUrl: env.databaseUrl,
-    executors: createCoreExecutors(),
+    executors: observability.instrument(createCoreExecutors()),
     logger,
     workerId: env.workerId,
     concurrency: env.concurrency,
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   await worker.start();
   const stop = async () => {
     await worker.stop();
+    await observability.stop();
     await db.close();
     process.exit(0);
   };

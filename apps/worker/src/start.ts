@@ -12,6 +12,7 @@ import { createCoreExecutors } from '@switchyard/connectors';
 import { migrate, openDatabase, resolveDatabaseConfig, startEmbeddedPostgres } from '@switchyard/db';
 import { ConfigError, readWorkerEnv, repoRoot } from './env';
 import { createLogger } from './logger';
+import { startObservability } from './observability';
 import { Worker, errorMessage } from './worker';
 import { allowlistWithReceiver, startDemoReceiver } from './demo/receiver';
 import { seedDemo } from './demo/seed';
@@ -46,10 +47,12 @@ async function main(): Promise<void> {
   const { seeded } = await seedDemo(db.prisma, { receiverUrl: receiver.url });
   if (seeded) logger.info('demo estate seeded: tenants acme and globex with a published "Invoice sync" workflow');
 
+  const observability = await startObservability({ pool: db.pool, logger });
+  cleanups.unshift(() => observability.stop());
   const worker = new Worker({
     pool: db.pool,
     databaseUrl: url,
-    executors: createCoreExecutors({ outboundAllowlist: allowlistWithReceiver(receiver) }),
+    executors: observability.instrument(createCoreExecutors({ outboundAllowlist: allowlistWithReceiver(receiver) })),
     logger,
     workerId: env.workerId,
     concurrency: env.concurrency,

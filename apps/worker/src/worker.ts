@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { executeRun, type Clock, type ExecutorRegistry, type Logger } from '@switchyard/engine';
-import { PgRunStore, claimRuns, fireDueSchedules, listenForRuns, releaseRun, renewLeases, type DispatchedRun } from '@switchyard/db';
+import { PgRunStore, claimRuns, fireDueSchedules, listenForRuns, purgeExpiredHistory, releaseRun, renewLeases, type DispatchedRun } from '@switchyard/db';
 import { guardedExecutors } from './guarded-executors';
 import { ResilienceGuard } from './resilience-guard';
 
@@ -26,6 +26,11 @@ export interface WorkerOptions {
   schedules?: boolean;
   /** How often to look for due schedule slots (default 1000 ms). */
   scheduleIntervalMs?: number;
+  /**
+   * How often to delete finished runs past their retention window (the policies' retentionDays);
+   * default 15 minutes, 0 turns it off. Workers may overlap: batches skip each other's rows.
+   */
+  retentionIntervalMs?: number;
 }
 
 interface ActiveRun {
@@ -63,6 +68,8 @@ export class Worker {
   private readonly executors: ExecutorRegistry;
   private scheduleTimer: NodeJS.Timeout | null = null;
   private firing: Promise<void> | null = null;
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private purging: Promise<void> | null = null;
   private stopping = false;
   private wakeLoop: (() => void) | null = null;
   private loopDone: Promise<void> | null = null;
@@ -94,6 +101,8 @@ export class Worker {
     if (this.opts.schedules !== false) {
       this.scheduleTimer = setInterval(() => void this.fireSchedules(), this.opts.scheduleIntervalMs ?? 1000);
     }
+    const retentionMs = this.opts.retentionIntervalMs ?? 15 * 60_000;
+    if (retentionMs > 0) this.retentionTimer = setInterval(() => void this.purgeHistory(), retentionMs);
     this.loopDone = this.loop();
     this.opts.logger.info({ workerId: this.opts.workerId, concurrency: this.opts.concurrency }, 'worker started');
   }
@@ -104,7 +113,9 @@ export class Worker {
     this.stopping = true;
     this.wake();
     if (this.scheduleTimer) clearInterval(this.scheduleTimer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.firing;
+    await this.purging;
     await this.loopDone;
     for (const entry of this.active.values()) entry.drain.abort(new Error('worker draining'));
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
@@ -194,6 +205,21 @@ export class Worker {
       }
     })();
     await this.firing;
+  }
+
+  private async purgeHistory(): Promise<void> {
+    if (this.purging || this.stopping) return;
+    this.purging = (async () => {
+      try {
+        const purged = await purgeExpiredHistory(this.opts.pool);
+        if (purged.runs > 0) this.opts.logger.info({ runs: purged.runs, steps: purged.steps, more: purged.more }, 'expired run history purged');
+      } catch (err) {
+        this.opts.logger.warn({ err: errorMessage(err) }, 'purging expired history failed; trying again on the next tick');
+      } finally {
+        this.purging = null;
+      }
+    })();
+    await this.purging;
   }
 
   private async renew(): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreExecutors } from '@switchyard/connectors';
-import { cancelRun, createSchedule, enqueueRun, replayRun, toJsonValue } from '@switchyard/db';
+import { cancelRun, createSchedule, enqueueRun, replayRun, setTenantPolicy, toJsonValue } from '@switchyard/db';
 import type { Graph } from '@switchyard/workflow';
 import { createLogger } from '../src/logger';
 import { Worker } from '../src/worker';
@@ -120,6 +120,41 @@ describe.skipIf(!hasPostgres)('replay, cancel and schedules with a worker (Postg
     expect(recorder.requests.filter((r) => r.path === '/after')).toHaveLength(0);
     const steps = await env.db.pool.query('SELECT count(*)::int AS n FROM steps WHERE run_id = $1 AND node_id = $2', [runId, 's']);
     expect(steps.rows[0].n).toBe(0);
+  });
+
+  it("purges finished runs past their tenant's retention window, and nothing else", async () => {
+    const graph: Graph = { schemaVersion: 1, settings: {}, nodes: [node('t', 'trigger.manual')], edges: [] };
+    const ids = await publishWorkflow(env.db, 'retention', graph);
+    expect(await setTenantPolicy(env.db.pool, ids.tenantId, { retentionDays: 7 })).toMatchObject({ status: 'saved' });
+    const old = await enqueueRun(env.db.pool, { ...ids, trigger: 'manual', correlationId: 'old', payload: {} });
+    const recent = await enqueueRun(env.db.pool, { ...ids, trigger: 'manual', correlationId: 'recent', payload: {} });
+    const live = await enqueueRun(env.db.pool, { ...ids, trigger: 'manual', correlationId: 'live', payload: {} });
+    await env.db.pool.query(`UPDATE runs SET status = 'succeeded', created_at = now() - interval '8 days' WHERE id = $1`, [old.runId]);
+    await env.db.pool.query(`UPDATE runs SET status = 'succeeded', created_at = now() - interval '6 days' WHERE id = $1`, [recent.runId]);
+    await env.db.pool.query(`UPDATE runs SET status = 'waiting', wake_at = now() + interval '1 day', created_at = now() - interval '30 days' WHERE id = $1`, [live.runId]);
+
+    const sweeper = new Worker({
+      pool: env.db.pool,
+      databaseUrl: env.url,
+      executors: {},
+      logger: createLogger('silent'),
+      workerId: 'retention-test',
+      concurrency: 1,
+      leaseMs: 5000,
+      pollMs: 1000,
+      listen: false,
+      schedules: false,
+      retentionIntervalMs: 50,
+    });
+    await sweeper.start();
+    try {
+      for (let i = 0; i < 100 && (await statusOf(old.runId)) !== undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await sweeper.stop();
+    }
+    expect(await statusOf(old.runId)).toBeUndefined();
+    expect(await statusOf(recent.runId)).toBe('succeeded');
+    expect(await statusOf(live.runId)).toBe('waiting');
   });
 
   it('fires cron schedules from the worker loop and runs them', async () => {

@@ -49,8 +49,15 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** Groups: name → process-group leader ids. PostgreSQL is matched by process name. */
-export type CpuGroups = Record<string, number[]>;
+/**
+ * Groups: name → process-group leader ids (processes the harness started lead their own groups),
+ * and name → single process ids (PostgreSQL backends serving the bench database). Other
+ * PostgreSQL processes (other databases' backends, WAL writer, checkpointer) are `postgres-other`.
+ */
+export interface CpuGroups {
+  leaders: Record<string, number[]>;
+  pids: Record<string, number[]>;
+}
 
 export interface CpuSnapshot {
   at: number;
@@ -77,15 +84,19 @@ export interface CpuUsage {
 export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot, groups: CpuGroups): CpuUsage {
   const seconds = (b.at - a.at) / 1000;
   const leaderToGroup = new Map<number, string>();
-  for (const [name, leaders] of Object.entries(groups)) for (const pid of leaders) leaderToGroup.set(pid, name);
-  const ticks: Record<string, number> = { postgres: 0, harness: 0, other: 0 };
-  for (const name of Object.keys(groups)) ticks[name] = 0;
+  for (const [name, leaders] of Object.entries(groups.leaders)) for (const pid of leaders) leaderToGroup.set(pid, name);
+  const pidToGroup = new Map<number, string>();
+  for (const [name, pids] of Object.entries(groups.pids)) for (const pid of pids) pidToGroup.set(pid, name);
+  const ticks: Record<string, number> = { harness: 0, 'postgres-other': 0, other: 0 };
+  for (const name of [...Object.keys(groups.leaders), ...Object.keys(groups.pids)]) ticks[name] = 0;
   for (const after of b.byPid.values()) {
     const before = a.byPid.get(after.pid);
     const used = Math.max(0, after.ticks - (before?.ticks ?? 0));
     if (used === 0) continue;
     const group =
-      leaderToGroup.get(after.pgid) ?? (after.comm === 'postgres' ? 'postgres' : after.pid === process.pid ? 'harness' : 'other');
+      pidToGroup.get(after.pid) ??
+      leaderToGroup.get(after.pgid) ??
+      (after.comm === 'postgres' ? 'postgres-other' : after.pid === process.pid ? 'harness' : 'other');
     ticks[group] = (ticks[group] ?? 0) + used;
   }
   const out: Record<string, number> = {};

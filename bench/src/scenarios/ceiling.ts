@@ -61,7 +61,7 @@ export const ceiling: Scenario = {
       for (let r = 0; r < sizes.rounds; r++) {
         const a = cpuSnapshot();
         rates.push(await commitLoop(databaseUrl, sizes.ceilingClients, sizes.ceilingS, payload));
-        cpuText = formatCpu(cpuBetween(a, cpuSnapshot(), cpuGroups(stack)));
+        cpuText = formatCpu(cpuBetween(a, cpuSnapshot(), await cpuGroups(stack)));
       }
       const commits = summarize(rates);
       const ceilingRuns = commits.median / txPerRun;

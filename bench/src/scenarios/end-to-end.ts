@@ -1,6 +1,7 @@
 import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import { atLeast, atMost, result, type ResultEntry, type Scenario } from '../lib/report';
-import { cpuSummary, measuredLoad, statusSummary, type Round } from '../lib/rounds';
+import os from 'node:os';
+import { cpuPerRun, cpuSummary, measuredLoad, statusSummary, type Round } from '../lib/rounds';
 import { Samplers, type BacklogPoint } from '../lib/samplers';
 import type { Stack } from '../lib/stack';
 import { describeSummary, sig, slope, summarize } from '../lib/stats';
@@ -84,6 +85,8 @@ export const endToEnd: Scenario = {
 
       await stack.assertAllSucceeded();
       const timings = await stack.runTimings();
+      const midIndex = Math.floor(rounds.length / 2);
+      const perRunCpu = rounds[midIndex] ? cpuPerRun(rounds[midIndex].cpu, completedRates[midIndex] ?? 0, os.cpus().length) : '';
       const rss = samplers.rss;
       const maxRss = Math.max(0, ...rss.map((p) => p.maxMb));
       const soakRss = rss.filter((p) => p.t >= soakStart && p.t <= soakEnd).map((p) => ({ t: p.t / 60, v: p.maxMb }));
@@ -139,7 +142,7 @@ export const endToEnd: Scenario = {
               rounds
                 .map((r, i) => `| ${i + 1} | ${sig(completedRates[i] ?? 0)} | ${sig(r.load.reqPerS)} | ${r.load.latency.p99} | ${sig(drainS[i] ?? 0, 2)} |`)
                 .join('\n') +
-              `\n\n${cpuSummary(rounds)}.\n\nFrom the run rows (rounds and soak), ${timings}.\n\nSoak: ${offered} req/s offered open-loop for ${sizes.soakS} s, achieved ${sig(soak.load.reqPerS)} req/s; ` +
+              `\n\n${cpuSummary(rounds)}.\n\n${perRunCpu}.\n\nFrom the run rows (rounds and soak), ${timings}.\n\nSoak: ${offered} req/s offered open-loop for ${sizes.soakS} s, achieved ${sig(soak.load.reqPerS)} req/s; ` +
               `backlog slope ${sig(backlogSlope)} runs/s, peak ${peakSoakBacklog}. Worker RSS: max ${sig(maxRss)} MB, slope over the soak ${sig(rssGrowth)} MB/min.\n\n` +
               `### Backlog over time (accepted − completed)\n\n${seriesTable(samplers.backlog, 60)}`,
           },

@@ -1,7 +1,8 @@
 import { pgDiff, pgSnapshot } from '../lib/pg-stats';
 import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import { atLeast, atMost, result, type Scenario } from '../lib/report';
-import { cpuSummary, loadRounds, statusSummary } from '../lib/rounds';
+import os from 'node:os';
+import { cpuSummary, loadRounds, middleCpuPerRun, statusSummary } from '../lib/rounds';
 import { sleep } from '../lib/stack';
 import { describeSummary, sig, summarize } from '../lib/stats';
 
@@ -51,7 +52,7 @@ export const ingest: Scenario = {
             rounds
               .map((r, i) => `| ${i + 1} | ${sig((r.load.statusCodes['202'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p99} | ${r.load.latency.max} |`)
               .join('\n') +
-            `\n\n${cpuSummary(rounds)}.\n\nPostgreSQL transactions per accepted run (ingress only): ${sig(txPerRun)} ` +
+            `\n\n${cpuSummary(rounds)}.\n\n${middleCpuPerRun(rounds, (r) => (r.load.statusCodes['202'] ?? 0) / r.load.durationS, os.cpus().length)}.\n\nPostgreSQL transactions per accepted run (ingress only): ${sig(txPerRun)} ` +
             `(tenant lookup, route lookup, version lookup, idempotency-key lookup: one autocommit transaction each, then the enqueue transaction).`,
         },
       ],

@@ -49,7 +49,7 @@ async function measure(stack: Stack, workers: number): Promise<Measured> {
   const a = cpuSnapshot();
   await stack.startWorkers(workers, { concurrency: sizes.scaleoutConcurrency, tag: `scale${workers}` });
   await stack.waitForDrain(sizes.drainTimeoutS);
-  const cpu = cpuBetween(a, cpuSnapshot(), cpuGroups(stack));
+  const cpu = cpuBetween(a, cpuSnapshot(), await cpuGroups(stack));
   await stack.stopWorkers();
   await stack.assertAllSucceeded();
   const { rows } = await database.pool.query<{ n: string; seconds: number }>(
@@ -82,8 +82,8 @@ export const scaleout: Scenario = {
     const perWorkerCap = (sizes.scaleoutConcurrency * 1000) / RECEIVER_DELAY_MS;
     const limitOf = (workers: number, rate: number, cpu: CpuUsage): string => {
       if (cpu.machineBusyPct >= 90) {
-        const top = Object.entries(cpu.groups).sort((x, y) => y[1] - x[1])[0];
-        return `CPU (machine ${cpu.machineBusyPct.toFixed(0)} % busy; largest share: ${top?.[0]} ${top?.[1].toFixed(0)} % of a core)`;
+        const own = ['workers', 'postgres', 'receiver'].map((g) => `${g} ${(cpu.groups[g] ?? 0).toFixed(0)} %`).join(', ');
+        return `CPU (machine ${cpu.machineBusyPct.toFixed(0)} % busy: ${own} of a core; other jobs on the machine ${(cpu.groups.other ?? 0).toFixed(0)} %)`;
       }
       if (rate >= 0.8 * workers * perWorkerCap) return `worker concurrency (${workers} × ${sizes.scaleoutConcurrency} slots × ${1000 / RECEIVER_DELAY_MS}/s = ${workers * perWorkerCap} runs/s)`;
       return `neither CPU nor concurrency saturated (machine ${cpu.machineBusyPct.toFixed(0)} % busy): per-run latency (database round trips) bounds it`;

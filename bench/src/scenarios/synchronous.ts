@@ -1,6 +1,7 @@
 import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import { atLeast, atMost, result, type Scenario } from '../lib/report';
-import { cpuSummary, loadRounds, statusSummary } from '../lib/rounds';
+import os from 'node:os';
+import { cpuSummary, loadRounds, middleCpuPerRun, statusSummary } from '../lib/rounds';
 import { describeSummary, sig, summarize } from '../lib/stats';
 
 /**
@@ -59,7 +60,7 @@ export const synchronous: Scenario = {
                   `| ${i + 1} | ${sig((r.load.statusCodes['200'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p90} | ${r.load.latency.p99} | ${r.load.latency.max} |`,
               )
               .join('\n') +
-            `\n\n${cpuSummary(rounds)}.\n\nFrom the run rows, ${timings}.\n\nThe ingress learns of the response by polling the run row (waitForRunResponse: 10 ms, then ×1.5 up to 250 ms), ` +
+            `\n\n${cpuSummary(rounds)}.\n\n${middleCpuPerRun(rounds, (r) => (r.load.statusCodes['200'] ?? 0) / r.load.durationS, os.cpus().length)}.\n\nFrom the run rows, ${timings}.\n\nThe ingress learns of the response by polling the run row (waitForRunResponse: 10 ms, then ×1.5 up to 250 ms), ` +
             `so a response that lands just after a poll waits for the next one: at the 5th poll the interval is already 35 ms.`,
         },
       ],

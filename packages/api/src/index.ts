@@ -14,6 +14,8 @@ export { GraphIssuesError } from './errors';
 export { handleWebhook, MAX_WEBHOOK_BODY_BYTES, type WebhookRequest, type WebhookResponse } from './ingress/webhook';
 export { healthCheck, healthHttpStatus, type HealthReport } from './health';
 export { getServerDatabase } from './server-database';
+export { createMetricsRegistry, renderMetrics, type BusinessMetrics, type MetricsOutput } from './metrics';
+export { businessKeysOf } from './ingress/business-keys';
 
 /** Calls procedures without HTTP: `createCaller(createContextInner({ db, tenantSlug }))`. */
 export const createCaller = createCallerFactory(appRouter);

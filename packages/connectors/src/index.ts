@@ -11,6 +11,7 @@ import { createConditionExecutor } from './kinds/condition';
 import { delayExecutor, manualTriggerExecutor, webhookTriggerExecutor } from './kinds/passthrough';
 import { createRespondExecutor } from './kinds/respond';
 import { createTransformExecutor } from './kinds/transform';
+import { createErpExecutors, type ConnectorKindName } from './erp/executors';
 
 export interface CoreExecutorOptions {
   /**
@@ -93,3 +94,22 @@ export {
 export { OutboundBlockedError, chooseAddress, type HostLookup, type ResolvedAddress } from './http/outbound/guarded-agent';
 export { createOutboundFetch, MAX_REDIRECTS, RedirectError, type OutboundFetch, type OutboundFetchOptions } from './http/outbound/outbound-fetch';
 export { connectorNodeKinds, connectorKindRegistry, type ConnectorNodeKind } from './metadata';
+export * from './metadata';
+export { createErpExecutors, withConnections, type ConnectorKindName, type ErpExecutorOptions } from './erp/executors';
+export { testConnection, type ConnectionTestInput, type ConnectionTestOptions, type ConnectionTestOutcome, type ConnectionTestResult } from './erp/test-connection';
+export { TokenCache } from './erp/common/token-cache';
+export { tbaAuthorization, type TbaCredentials } from './erp/netsuite/oauth1';
+
+/**
+ * Every executor this package has: the core kinds plus the ERP, REST and canonical kinds, sharing
+ * one outbound HTTP client (and so one allowlist and one connection pool). The worker wraps the
+ * result with `withConnections` so the ERP kinds can reach the tenant's connections.
+ */
+export function createConnectorExecutors(options: CoreExecutorOptions = {}): Record<CoreKindName | ConnectorKindName, NodeExecutor> {
+  const fetchImpl: typeof fetch = options.fetch ?? createOutboundFetch({ allowlist: options.outboundAllowlist });
+  const budget = {
+    timeoutMs: positiveInt(options.jsonataTimeoutMs, DEFAULT_EXPRESSION_TIMEOUT_MS, 'jsonataTimeoutMs'),
+    maxDepth: positiveInt(options.jsonataMaxDepth, DEFAULT_EXPRESSION_MAX_DEPTH, 'jsonataMaxDepth'),
+  };
+  return { ...createCoreExecutors({ ...options, fetch: fetchImpl }), ...createErpExecutors({ fetch: fetchImpl, budget }) };
+}

@@ -1,17 +1,26 @@
 /**
- * Browser-safe entry (`@switchyard/connectors/metadata`): the node kinds this package can execute,
- * as the workflow package's definitions (display metadata, config schema, ports). The designer palette
- * and the API's validation import this; they must never pull in executors (undici, JSONata runtime,
- * node: modules), so this file imports nothing but `@switchyard/workflow`.
+ * Browser-safe entry (`@switchyard/connectors/metadata`): the node kinds a workflow may use, as the
+ * workflow package's definitions (display metadata, config schema, ports), and what a connection of
+ * each system holds. The designer palette and the API's validation import this; they must never pull
+ * in executors (undici, node: modules), so this file and what it imports stay free of them.
  */
-import { coreNodeKinds, type CoreNodeKind, type NodeKindDefinition, type NodeKindRegistry } from '@switchyard/workflow';
+import { validateCanonicalNodeKind } from '@switchyard/canonical';
+import { builtinNodeKinds, type CoreNodeKind, type NodeKindDefinition, type NodeKindRegistry } from '@switchyard/workflow';
+import { erpKindList } from './erp/kinds';
+import { restRequest } from './erp/rest/kind';
 
 export type ConnectorNodeKind = CoreNodeKind;
 
-/** In palette order. Only the core kinds for now; ERP connectors will append theirs. */
-export const connectorNodeKinds: readonly NodeKindDefinition<unknown>[] = coreNodeKinds.map(
-  (kind) => kind as unknown as NodeKindDefinition<unknown>,
-);
+/**
+ * In palette order: the core kinds, the control kinds the engine runs itself (map, join, waits), the
+ * canonical validation, the generic REST call and the ERP record kinds.
+ */
+export const connectorNodeKinds: readonly NodeKindDefinition<unknown>[] = [
+  ...builtinNodeKinds,
+  validateCanonicalNodeKind as unknown as NodeKindDefinition<unknown>,
+  restRequest as unknown as NodeKindDefinition<unknown>,
+  ...erpKindList,
+];
 
 export const connectorKindRegistry: NodeKindRegistry = new Map(connectorNodeKinds.map((kind) => [kind.kind, kind]));
 
@@ -26,3 +35,19 @@ export {
   delay,
   type CoreNodeKind,
 } from '@switchyard/workflow';
+export {
+  connectionSystems,
+  CONNECTION_SYSTEMS,
+  isConnectionSystem,
+  erpNodeKinds,
+  type ConnectionSystem,
+  type ErpKindName,
+} from './erp/kinds';
+export { checkConnection, type ConnectionIssue, type ConnectionSystemDefinition } from './erp/common/connection-kind';
+export { RECORD_OPERATIONS, type ErpRecordConfig, type RecordOperation } from './erp/common/record-kind';
+export { netsuiteRecord, NETSUITE_RECORD_TYPES } from './erp/netsuite/kind';
+export { businessCentralRecord, BC_RECORD_TYPES } from './erp/business-central/kind';
+export { sapRecord, SAP_RECORD_TYPES } from './erp/sap/kind';
+export { workdayRecord, WORKDAY_RECORD_TYPES } from './erp/workday/kind';
+export { backOfficeRecord, BACK_OFFICE_RECORD_TYPES } from './erp/back-office/kind';
+export { restRequest, REST_AUTH_PRESETS, type RestRequestConfig } from './erp/rest/kind';

@@ -34,16 +34,41 @@ describe('createCoreExecutors', () => {
 });
 
 describe('metadata entry', () => {
-  it('lists the core kinds for the palette', () => {
-    expect(connectorNodeKinds.map((k) => k.kind)).toEqual(coreNodeKinds.map((k) => k.kind));
+  it('lists the core, control, canonical, REST and ERP kinds for the palette', () => {
+    expect(connectorNodeKinds.map((k) => k.kind)).toEqual([
+      ...coreNodeKinds.map((k) => k.kind),
+      'map',
+      'join',
+      'wait.event',
+      'approval',
+      'canonical.validate',
+      'rest.request',
+      'netsuite.record',
+      'business-central.record',
+      'sap.record',
+      'workday.record',
+      'back-office.record',
+    ]);
     expect(connectorKindRegistry.get('http.request')?.displayName).toBe('HTTP request');
   });
 
-  it('imports nothing but the browser-safe workflow package', () => {
-    const source = readFileSync(new URL('../src/metadata.ts', import.meta.url), 'utf8');
-    const specifiers = [...source.matchAll(/\bfrom\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
-    expect(specifiers.length).toBeGreaterThan(0);
-    expect(new Set(specifiers)).toEqual(new Set(['@switchyard/workflow']));
-    expect(source).not.toMatch(/\bimport\s*\(|\brequire\s*\(/);
+  it('pulls in only browser-safe modules: workflow, canonical, zod and its own kind files', () => {
+    // Follows the relative imports of metadata.ts: the designer bundles all of them.
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const visit = (url: URL) => {
+      if (seen.has(url.href)) return;
+      seen.add(url.href);
+      const source = readFileSync(url, 'utf8');
+      expect(source, url.pathname).not.toMatch(/\bimport\s*\(|\brequire\s*\(/);
+      for (const [, spec] of source.matchAll(/\bfrom\s+['"]([^'"]+)['"]/g)) {
+        if (spec!.startsWith('.')) visit(new URL(`${spec}.ts`, url));
+        else external.add(spec!);
+      }
+    };
+    visit(new URL('../src/metadata.ts', import.meta.url));
+    expect(seen.size).toBeGreaterThan(5);
+    expect([...external].sort()).toEqual(['@switchyard/canonical', '@switchyard/workflow', 'zod']);
+    for (const file of seen) expect(file).not.toMatch(/executor|client|outbound|oauth/);
   });
 });

@@ -63,6 +63,8 @@ export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<voi
            array_agg(v.id ORDER BY v.version) AS versions
       FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id GROUP BY w.tenant_id, w.id, w.name`);
   const chunk = 100_000;
+  const span = 30 * 86_400_000;
+  const from = Date.now() - span;
   for (let start = 0; start < opts.runs; start += chunk) {
     const count = Math.min(chunk, opts.runs - start);
     const began = Date.now();
@@ -75,7 +77,7 @@ export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<voi
                 -- tenant skew: squaring a uniform number favours the low tenant numbers
                 (floor(power(random(), 2) * $3)::int * $4 + floor(random() * $4)::int) + 1 AS w,
                 random() AS s, random() AS t, random() AS v,
-                now() - random() * interval '30 days' AS created,
+                to_timestamp(($5::float8 + random() * ($6::float8 - $5::float8)) / 1000) AS created,
                 (50 + random() * random() * 5000) * interval '1 millisecond' AS took
            FROM generate_series($1::int, $1::int + $2::int - 1) n
        ),
@@ -105,8 +107,11 @@ export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<voi
               CASE WHEN r.status IN ('failed', 'compensated') THEN r.created + r.took END,
               CASE WHEN r.status IN ('failed', 'compensated') THEN 'retries_exhausted' END,
               CASE WHEN r.status IN ('failed', 'compensated') THEN '{"code":"http_503","message":"POST https://erp/api/invoices returned 503","retryable":true}'::jsonb END
-         FROM r, wf`,
-      [start + 1, count, opts.tenants, WORKFLOWS],
+         FROM r, wf
+        ORDER BY r.created`,
+      // Chunks cover consecutive slices of the 30 days and rows go in in time order, as production
+      // inserts them: the heap is clustered by created_at like a real runs table.
+      [start + 1, count, opts.tenants, WORKFLOWS, from + (start / opts.runs) * span, from + ((start + count) / opts.runs) * span],
     );
     opts.log(`runs ${start + count}/${opts.runs} (${Date.now() - began} ms)`);
   }
@@ -127,7 +132,8 @@ export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<voi
        CROSS JOIN (VALUES (0, 'hook'), (1, 'map'), (2, 'post')) AS n(k, node_id)
        CROSS JOIN LATERAL (SELECT CASE WHEN n.node_id = 'post' AND (r.status IN ('failed', 'compensated') OR random() < 0.05) THEN 3 ELSE 1 END AS attempts) x
        CROSS JOIN LATERAL (SELECT g AS attempt, x.attempts FROM generate_series(1, x.attempts) g) a
-      WHERE r.started_at IS NOT NULL AND (r.created_at > now() - interval '24 hours' OR random() < 0.05)`,
+      WHERE r.started_at IS NOT NULL AND (r.created_at > now() - interval '24 hours' OR random() < 0.05)
+      ORDER BY r.created_at`,
   );
   const steps = await pool.query<{ n: string }>('SELECT count(*) AS n FROM steps');
   opts.log(`steps ${steps.rows[0]!.n} (${Date.now() - began} ms)`);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  admit,
+  admitBreakerCall,
   checkBreaker,
   closedBreaker,
   listBreakers,
   migrate,
   openDatabase,
   recordBreakerOutcome,
-  recordOutcome,
+  applyBreakerOutcome,
   takeToken,
   type BreakerPolicy,
   type Database,
@@ -19,27 +19,27 @@ const policy: BreakerPolicy = { failureThreshold: 3, failureRatio: 0.5, minimumC
 describe('breaker transitions (pure)', () => {
   it('opens on consecutive failures, then lets one trial through after the cooldown', () => {
     let row = closedBreaker(0);
-    for (const t of [1, 2]) row = recordOutcome(row, policy, t, false);
+    for (const t of [1, 2]) row = applyBreakerOutcome(row, policy, t, false);
     expect(row.state).toBe('closed');
-    row = recordOutcome(row, policy, 3, false);
+    row = applyBreakerOutcome(row, policy, 3, false);
     expect(row).toMatchObject({ state: 'open', openedAt: 3 });
-    expect(admit(row, policy, 100, 1000).decision).toEqual({ allowed: false, state: 'open', retryAfterMs: 203 });
-    const trial = admit(row, policy, 303, 1000);
+    expect(admitBreakerCall(row, policy, 100, 1000).decision).toEqual({ allowed: false, state: 'open', retryAfterMs: 203 });
+    const trial = admitBreakerCall(row, policy, 303, 1000);
     expect(trial.decision).toEqual({ allowed: true, trial: true });
-    expect(admit(trial.next!, policy, 310, 1000).decision).toMatchObject({ allowed: false, state: 'half_open' });
-    expect(recordOutcome(trial.next!, policy, 320, true).state).toBe('closed');
-    expect(recordOutcome(trial.next!, policy, 320, false)).toMatchObject({ state: 'open', openedAt: 320 });
+    expect(admitBreakerCall(trial.next!, policy, 310, 1000).decision).toMatchObject({ allowed: false, state: 'half_open' });
+    expect(applyBreakerOutcome(trial.next!, policy, 320, true).state).toBe('closed');
+    expect(applyBreakerOutcome(trial.next!, policy, 320, false)).toMatchObject({ state: 'open', openedAt: 320 });
   });
 
   it('opens on the failure ratio once the minimum number of calls was made in the window', () => {
     let row = closedBreaker(0);
     const outcomes = [true, false, true, false, true, false];
-    outcomes.forEach((ok, i) => (row = recordOutcome(row, policy, i + 1, ok)));
+    outcomes.forEach((ok, i) => (row = applyBreakerOutcome(row, policy, i + 1, ok)));
     expect(row).toMatchObject({ state: 'open', windowCalls: 6, windowFailures: 3 });
     // In a fresh window the old calls do not count.
     let later = closedBreaker(0);
-    outcomes.slice(0, 5).forEach((ok, i) => (later = recordOutcome(later, policy, i + 1, ok)));
-    later = recordOutcome(later, policy, 70_000, false);
+    outcomes.slice(0, 5).forEach((ok, i) => (later = applyBreakerOutcome(later, policy, i + 1, ok)));
+    later = applyBreakerOutcome(later, policy, 70_000, false);
     expect(later).toMatchObject({ state: 'closed', windowCalls: 1, windowFailures: 1 });
   });
 });

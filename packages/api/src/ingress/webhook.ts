@@ -1,7 +1,8 @@
-import { enqueueRun, findRunByIdempotencyKey, findTenantBySlug, findWebhookTarget, waitForRunResponse } from '@switchyard/db';
+import { enqueueRunWithKeys, findRunByIdempotencyKey, findTenantBySlug, findWebhookTarget, waitForRunResponse } from '@switchyard/db';
 import { CORRELATION_ID_HEADER, resolveCorrelationId, type Graph, type HttpResponseSpec } from '@switchyard/workflow';
 import { webhookTriggerConfig } from '../graph-input';
 import type { ApiDatabase } from '../trpc';
+import { businessKeysOf } from './business-keys';
 import { idempotencyKeyOf, normalizeHeaders, payloadHash, type HeaderInput } from './request';
 
 /** Bodies above 1 MiB are refused before parsing: trigger payloads are stored with every run. */
@@ -83,16 +84,20 @@ export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): P
   }
 
   const correlationId = resolveCorrelationId(headers);
-  const run = await enqueueRun(db.pool, {
-    tenantId: tenant.id,
-    workflowId: target.workflowId,
-    versionId: target.activeVersion.id,
-    trigger: 'webhook',
-    correlationId,
-    idempotencyKey,
-    payloadHash: hash,
-    payload: parsed.value,
-  });
+  const run = await enqueueRunWithKeys(
+    db.pool,
+    {
+      tenantId: tenant.id,
+      workflowId: target.workflowId,
+      versionId: target.activeVersion.id,
+      trigger: 'webhook',
+      correlationId,
+      idempotencyKey,
+      payloadHash: hash,
+      payload: parsed.value,
+    },
+    businessKeysOf(parsed.value, trigger?.businessKeyPaths, idempotencyKey),
+  );
   if (!run.created && run.payloadHash !== hash) return keyConflict(run.runId, idempotencyKey!, run.payloadHash, hash);
 
   const accepted = { runId: run.runId, correlationId: run.correlationId };

@@ -1,4 +1,5 @@
 import { router } from '../trpc';
+import { dashboardsRouter } from './dashboards';
 import { designerRouter } from './designer';
 import { runsRouter } from './runs';
 import { tenantsRouter } from './tenants';
@@ -8,6 +9,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
+  dashboards: dashboardsRouter,
   designer: designerRouter,
 });
 

@@ -3,10 +3,14 @@ import { getRun } from '@switchyard/db';
 import { notFound } from '../errors';
 import { tenantProcedure } from '../trpc';
 import { listRunsHandler, listRunsInput } from './runs/list.handler';
+import { searchRunsHandler, searchRunsInput } from './runs/search.handler';
 import { triggerRunHandler, triggerRunInput } from './runs/trigger.handler';
 
 export const runsRouter = {
   list: tenantProcedure.input(listRunsInput).query(listRunsHandler),
+
+  /** Exact search by correlation id, idempotency key, business key or run id, across workflows. */
+  search: tenantProcedure.input(searchRunsInput).query(searchRunsHandler),
 
   /** The run, every step attempt in start order, and the pinned version's graph to label the nodes. */
   get: tenantProcedure.input(z.object({ id: z.guid('must be a run id') })).query(async ({ ctx, input }) => {

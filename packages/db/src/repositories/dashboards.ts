@@ -258,20 +258,25 @@ async function stepTotals(pool: pg.Pool, w: Window): Promise<{ attempts: number;
  */
 async function endpointStats(pool: pg.Pool, w: Window): Promise<EndpointStats[]> {
   const { rows } = await pool.query(
-    `WITH http_nodes AS (
+    `WITH http_nodes AS MATERIALIZED (
        SELECT v.id AS version_id, n->>'id' AS node_id,
               lower(substring(n->'config'->>'url' FROM '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#]+)')) AS host
          FROM workflow_versions v CROSS JOIN LATERAL jsonb_array_elements(v.graph->'nodes') n
         WHERE v.tenant_id = ANY($1::uuid[]) AND n->>'kind' = 'http.request'
+     ),
+     http_steps AS MATERIALIZED (
+       SELECT s.tenant_id, s.run_id, s.node_id, s.status, s.duration_ms
+         FROM steps s
+        WHERE s.tenant_id = ANY($1::uuid[]) AND s.started_at >= $2 AND s.started_at < $3
+          AND s.node_id = ANY(ARRAY(SELECT DISTINCT node_id FROM http_nodes))
      )
-     SELECT h.host, count(*) AS calls, count(*) FILTER (WHERE s.status = 'failed') AS failures,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY s.duration_ms) AS p50,
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY s.duration_ms) AS p95
-       FROM steps s
-       JOIN runs r ON r.id = s.run_id AND r.tenant_id = s.tenant_id
-       JOIN http_nodes h ON h.version_id = r.version_id AND h.node_id = s.node_id
-      WHERE s.tenant_id = ANY($1::uuid[]) AND s.started_at >= $2 AND s.started_at < $3
-        AND s.node_id IN (SELECT node_id FROM http_nodes) AND h.host IS NOT NULL
+     SELECT h.host, count(*) AS calls, count(*) FILTER (WHERE hs.status = 'failed') AS failures,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY hs.duration_ms) AS p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY hs.duration_ms) AS p95
+       FROM http_steps hs
+       JOIN runs r ON r.id = hs.run_id AND r.tenant_id = hs.tenant_id
+       JOIN http_nodes h ON h.version_id = r.version_id AND h.node_id = hs.node_id
+      WHERE h.host IS NOT NULL
       GROUP BY h.host`,
     [w.tenants, w.from, w.to],
   );

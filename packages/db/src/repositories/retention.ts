@@ -13,7 +13,7 @@ import { TERMINAL_STATUSES } from '../types';
 export interface PurgeOptions {
   /** Runs per batch (default 500). */
   batchSize?: number;
-  /** Stop after this many batches in one call (default 200); the result says whether more is due. */
+  /** Stop after this many non-empty batches in one call (default 200); the result says whether more is due. */
   maxBatches?: number;
   now?: Date;
   /** Only these tenants (default: all). */
@@ -120,9 +120,10 @@ export async function purgeExpiredHistory(pool: pg.Pool, opts: PurgeOptions = {}
         more = true;
         break;
       }
-      batches += 1;
       const done = await purgeBatch(pool, target, batchSize);
+      // An empty probe (nothing expired in this workflow) is one index lookup: not counted.
       if (done.runs > 0) {
+        batches += 1;
         const entry = byTenant.get(target.tenantId) ?? { tenantId: target.tenantId, runs: 0, steps: 0 };
         entry.runs += done.runs;
         entry.steps += done.steps;

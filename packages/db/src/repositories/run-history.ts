@@ -118,10 +118,11 @@ function checkCommon(fn: string, tenantId: string, limit: number, after: RunKey 
 }
 
 /**
- * One page of the tenant's runs. Filters on workflow, version and trigger sit in front of status in
- * their indexes (tenant, X, status, created_at, id); without a status filter the query is one
- * ordered branch per status merged by the planner (Merge Append), so each branch reads at most a
- * page instead of every run of the workflow being sorted.
+ * One page of the tenant's runs. The indexes are (tenant, [workflow | version], [trigger], [status],
+ * created_at, id); an equality column of the chosen index that is not filtered on is enumerated:
+ * one ordered branch per value (statuses from the enum, triggers from the tenant's runs), merged by
+ * the planner (Merge Append). Every row a branch reads is then a row of the page or one past it,
+ * instead of a scan that skips non-matching runs or sorts every run of the workflow.
  */
 export async function listRunHistory(pool: pg.Pool, tenantId: string, filter: RunHistoryFilter): Promise<RunHistoryPage> {
   checkCommon('listRunHistory', tenantId, filter.limit, filter.after);
@@ -149,22 +150,50 @@ export async function listRunHistory(pool: pg.Pool, tenantId: string, filter: Ru
     throw new TypeError(`listRunHistory: status must be one of ${ALL_RUN_STATUSES.join(', ')} (got ${JSON.stringify(filter.status)})`);
   }
   const limit = add(filter.limit + 1);
-  const branch = (statusSql: string | null) =>
-    `SELECT ${RUN_COLUMNS} FROM runs r WHERE ${[...where, ...(statusSql ? [statusSql] : [])].join(' AND ')}
+  const branch = (extra: string[]) =>
+    `SELECT ${RUN_COLUMNS} FROM runs r WHERE ${[...where, ...extra].join(' AND ')}
       ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit}`;
 
-  let pageSql: string;
-  if (filter.status !== undefined) {
-    pageSql = branch(`r.status = ${add(filter.status)}::run_status`);
-  } else if (filter.versionId !== undefined || filter.trigger !== undefined) {
-    // (tenant, workflow, created_at) and (tenant, created_at) serve the other cases directly.
-    const branches = ALL_RUN_STATUSES.map((s) => `(${branch(`r.status = '${s}'::run_status`)})`);
-    pageSql = `SELECT * FROM (${branches.join('\nUNION ALL\n')}) b ORDER BY b.created_at DESC, b.id DESC LIMIT ${limit}`;
-  } else {
-    pageSql = branch(null);
+  // Which equality columns the chosen index has in front of created_at (see the schema's indexes).
+  const byCorrelation = filter.correlationId !== undefined;
+  const indexHasTrigger = !byCorrelation && (filter.versionId !== undefined || (filter.workflowId !== undefined && (filter.trigger !== undefined || filter.status !== undefined)));
+  const indexHasStatus = !byCorrelation && (indexHasTrigger || filter.trigger !== undefined || filter.status !== undefined);
+  const triggers = filter.trigger !== undefined ? [filter.trigger] : indexHasTrigger ? await tenantTriggers(pool, tenantId) : [null];
+  const statuses = filter.status !== undefined ? [filter.status] : indexHasStatus ? ALL_RUN_STATUSES : [null];
+  const branches: string[] = [];
+  for (const trigger of triggers) {
+    for (const status of statuses) {
+      const extra: string[] = [];
+      if (trigger !== null && filter.trigger === undefined) extra.push(`r.trigger = ${add(trigger)}`);
+      if (status !== null) extra.push(`r.status = ${add(status)}::run_status`);
+      branches.push(branch(extra));
+    }
   }
+  if (triggers.length === 0) return { items: [], next: null };
+  const pageSql =
+    branches.length === 1
+      ? branches[0]!
+      : `SELECT * FROM (${branches.map((b) => `(${b})`).join('\nUNION ALL\n')}) b ORDER BY b.created_at DESC, b.id DESC LIMIT ${limit}`;
   const { rows } = await pool.query<Row>(decorate(pageSql), params);
   return toPage(rows, filter.limit);
+}
+
+/**
+ * The tenant's distinct trigger values (manual, webhook, schedule, …): a loose index scan over
+ * (tenant_id, trigger, …), one probe per value, so new trigger kinds need no code change here.
+ */
+async function tenantTriggers(pool: pg.Pool, tenantId: string): Promise<string[]> {
+  const { rows } = await pool.query<{ trigger: string }>(
+    `WITH RECURSIVE t(trigger) AS (
+       (SELECT r.trigger FROM runs r WHERE r.tenant_id = $1 ORDER BY r.trigger LIMIT 1)
+       UNION ALL
+       SELECT (SELECT r.trigger FROM runs r WHERE r.tenant_id = $1 AND r.trigger > t.trigger ORDER BY r.trigger LIMIT 1)
+         FROM t WHERE t.trigger IS NOT NULL
+     )
+     SELECT trigger FROM t WHERE trigger IS NOT NULL`,
+    [tenantId],
+  );
+  return rows.map((r) => r.trigger);
 }
 
 export interface RunSearchInput {

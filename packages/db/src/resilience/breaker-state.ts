@@ -33,7 +33,7 @@ export function closedBreaker(now: number): BreakerRow {
  * May a call go through now? While half-open exactly one trial is out at a time; a trial whose
  * caller never reports (its worker died) is handed out again after `trialTimeoutMs`.
  */
-export function admit(row: BreakerRow, policy: BreakerPolicy, now: number, trialTimeoutMs: number): { decision: BreakerDecision; next: BreakerRow | null } {
+export function admitBreakerCall(row: BreakerRow, policy: BreakerPolicy, now: number, trialTimeoutMs: number): { decision: BreakerDecision; next: BreakerRow | null } {
   if (row.state === 'closed') return { decision: { allowed: true, trial: false }, next: null };
   if (row.state === 'open') {
     const reopensAt = (row.openedAt ?? now) + policy.cooldownMs;
@@ -48,7 +48,7 @@ export function admit(row: BreakerRow, policy: BreakerPolicy, now: number, trial
 }
 
 /** Applies one call's outcome. */
-export function recordOutcome(row: BreakerRow, policy: BreakerPolicy, now: number, success: boolean): BreakerRow {
+export function applyBreakerOutcome(row: BreakerRow, policy: BreakerPolicy, now: number, success: boolean): BreakerRow {
   if (row.state === 'half_open') {
     return success ? closedBreaker(now) : { ...row, state: 'open', openedAt: now, trialStartedAt: null, consecutiveFailures: row.consecutiveFailures + 1 };
   }

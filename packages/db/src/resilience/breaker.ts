@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { BreakerPolicySchema, type BreakerPolicy } from '../policy/schema';
 import { assertUuid, inTransaction } from '../sql';
-import { admit, recordOutcome, type BreakerDecision, type BreakerRow, type BreakerStateName } from './breaker-state';
+import { admitBreakerCall, applyBreakerOutcome, type BreakerDecision, type BreakerRow, type BreakerStateName } from './breaker-state';
 
 /**
  * Circuit breakers per tenant × endpoint host, stored in circuit_breakers and shared by every
@@ -44,7 +44,7 @@ export async function checkBreaker(pool: pg.Pool, input: CheckBreakerInput): Pro
   const seen = quick.rows[0];
   if (!seen || seen.state === 'closed') return { allowed: true, trial: false };
   if (seen.state === 'open' && seen.opened_at && seen.now.getTime() < seen.opened_at.getTime() + policy.cooldownMs) {
-    return admit(toState(seen), policy, seen.now.getTime(), trialTimeoutMs).decision;
+    return admitBreakerCall(toState(seen), policy, seen.now.getTime(), trialTimeoutMs).decision;
   }
   // Possibly a trial to hand out: decide under the lock.
   return inTransaction(pool, async (client) => {
@@ -54,7 +54,7 @@ export async function checkBreaker(pool: pg.Pool, input: CheckBreakerInput): Pro
     ]);
     const row = locked.rows[0];
     if (!row) return { allowed: true, trial: false };
-    const { decision, next } = admit(toState(row), policy, row.now.getTime(), trialTimeoutMs);
+    const { decision, next } = admitBreakerCall(toState(row), policy, row.now.getTime(), trialTimeoutMs);
     if (next) await write(client, input, next);
     return decision;
   });
@@ -70,7 +70,7 @@ export async function recordBreakerOutcome(pool: pg.Pool, input: RecordOutcomeIn
   const policy = validate(input, 'recordBreakerOutcome');
   if (input.success) {
     // The common case, a success on a healthy closed breaker, only counts the call: one atomic
-    // statement instead of a locked read-modify-write (the same result recordOutcome would give).
+    // statement instead of a locked read-modify-write (the same result applyBreakerOutcome would give).
     const quick = await pool.query(
       `UPDATE circuit_breakers SET window_calls = window_calls + 1, updated_at = clock_timestamp()
         WHERE tenant_id = $1 AND host = $2 AND state = 'closed' AND consecutive_failures = 0
@@ -87,7 +87,7 @@ export async function recordBreakerOutcome(pool: pg.Pool, input: RecordOutcomeIn
     ]);
     const row = locked.rows[0];
     if (!row) throw new Error(`recordBreakerOutcome: breaker row for ${input.host} vanished`);
-    const next = recordOutcome(toState(row), policy, row.now.getTime(), input.success);
+    const next = applyBreakerOutcome(toState(row), policy, row.now.getTime(), input.success);
     await write(client, input, next);
     return next.state;
   });

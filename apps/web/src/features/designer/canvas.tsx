@@ -198,6 +198,9 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
+        // A click on an already selected node changes no selection, but should still show it.
+        onNodeClick={onSelect}
+        onEdgeClick={onSelect}
         deleteKeyCode={['Backspace', 'Delete']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         snapToGrid

@@ -36,7 +36,7 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
   const toast = useToast();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { fitView } = useReactFlow();
+  const { fitView, setCenter, getZoom, screenToFlowPosition } = useReactFlow();
   const history = useGraphHistory(initialGraph);
   const { graph, getGraph, dispatch } = history;
   const persist = useSavePublish({ workflowId: workflow.id, graph, getGraph, initialRevision: workflow.draftRevision });
@@ -107,8 +107,18 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
       }
       setSelection({ nodes: new Set([node.id]), edges: new Set() });
       setTab('inspect');
+      // A click-added node that landed outside the view is brought into it (keeping the zoom).
+      const rect = canvasRef.current?.getBoundingClientRect();
+      if (rect && !position) {
+        const topLeft = screenToFlowPosition({ x: rect.left, y: rect.top });
+        const bottomRight = screenToFlowPosition({ x: rect.right, y: rect.bottom });
+        const p = node.position;
+        if (p.x < topLeft.x || p.y < topLeft.y || p.x + 190 > bottomRight.x || p.y + 90 > bottomRight.y) {
+          void setCenter(p.x + 95, p.y + 45, { zoom: getZoom(), duration: 200 });
+        }
+      }
     },
-    [dispatch, getGraph, toast, viewCenter],
+    [dispatch, getGraph, getZoom, screenToFlowPosition, setCenter, toast, viewCenter],
   );
 
   const focusIssue = useCallback(

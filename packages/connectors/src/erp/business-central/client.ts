@@ -1,6 +1,6 @@
 import type { ErpHttp, ErpRequest, ErpResponse } from '../common/erp-http';
 import { sameOrigin } from '../common/erp-http';
-import { OAuthClientCredentials } from '../common/oauth2';
+import { type OAuthClientCredentials } from '../common/oauth2';
 import type { QueryOptions, QueryResult, RecordOperations, RecordRef, RecordResult } from '../common/record-executor';
 
 /** The property an upsert matches on: BC numbers documents itself, so ours goes into externalDocumentNumber. */
@@ -207,7 +207,9 @@ export class BusinessCentralClient implements RecordOperations {
 
   /** A cheap authenticated call for connection tests: the company itself. */
   async ping(): Promise<ErpResponse> {
-    return this.call({ method: 'GET', url: new URL(this.root) });
+    const response = await this.call({ method: 'GET', url: new URL(this.root) });
+    if (response.status !== 200) throw this.http.failure(response, response.status === 403 ? { code: 'auth_failed', retryable: false } : {});
+    return response;
   }
 
   private result(set: string, record: BcRecord): RecordResult {

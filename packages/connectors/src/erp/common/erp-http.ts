@@ -14,6 +14,8 @@ export interface ErpRequest {
   json?: unknown;
   /** Sent as application/x-www-form-urlencoded (token endpoints). */
   form?: URLSearchParams;
+  /** Send the step's idempotency key (`Idempotency-Key`), for APIs that replay a repeated request. */
+  idempotent?: boolean;
 }
 
 export interface ErpResponse {
@@ -74,6 +76,7 @@ export class ErpHttp {
     const label = `${request.method} ${displayUrl(url)}`;
     const headers = new Headers({ Accept: 'application/json' });
     if (this.opts.correlationId) headers.set('X-Correlation-Id', this.opts.correlationId);
+    if (request.idempotent && this.opts.idempotencyKey) headers.set('Idempotency-Key', this.opts.idempotencyKey);
     for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
     let body: string | undefined;
     if (request.form) {

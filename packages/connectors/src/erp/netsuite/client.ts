@@ -1,4 +1,4 @@
-import { ErpHttp, sameOrigin, type ErpRequest, type ErpResponse } from '../common/erp-http';
+import { type ErpHttp, sameOrigin, type ErpRequest, type ErpResponse } from '../common/erp-http';
 import type { Limiter } from '../common/limiter';
 import type { QueryOptions, QueryResult, RecordOperations, RecordRef, RecordResult } from '../common/record-executor';
 import { tbaAuthorization, type TbaCredentials } from './oauth1';
@@ -105,6 +105,13 @@ export class NetSuiteClient implements RecordOperations {
   async update(type: string, ref: RecordRef, payload: unknown): Promise<RecordResult> {
     const response = await this.call({ method: 'PATCH', url: this.recordUrl(type, ref), json: payload });
     return this.afterWrite(type, response, false);
+  }
+
+  /** Connection test: one customer id (any authenticated call proves the login). */
+  async ping(): Promise<ErpResponse> {
+    const response = await this.call({ method: 'GET', url: this.recordUrl('customer', undefined, { limit: '1' }) });
+    if (response.status !== 200) throw this.fail(response);
+    return response;
   }
 
   async delete(type: string, ref: RecordRef): Promise<{ deleted: boolean }> {

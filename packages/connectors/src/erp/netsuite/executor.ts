@@ -24,7 +24,9 @@ export function netsuiteClientFor(
     describeError: describeNetSuiteError,
     ...context,
   });
-  const limiter = sharedLimiter(deps.sessions, `netsuite|${connection.baseUrl}|${accountId}`, Number(connection.config.maxConcurrency ?? 5));
+  // Per account (the limit NetSuite enforces), and per setting so that a changed setting takes effect.
+  const max = Number(connection.config.maxConcurrency ?? 5);
+  const limiter = sharedLimiter(deps.sessions, `netsuite|${connection.baseUrl}|${accountId}|${max}`, max);
   return new NetSuiteClient({ baseUrl: connection.baseUrl, accountId, credentials: connection.credentials as unknown as TbaCredentials }, http, limiter, signal);
 }
 
