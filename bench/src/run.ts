@@ -71,6 +71,8 @@ function log(message: string): void {
 let benchDb: BenchDatabase | null = null;
 let database: Database | null = null;
 let cleaning: Promise<void> | null = null;
+/** Set on Ctrl-C: scenarios that fail because their servers were stopped are not reported. */
+let interrupted = false;
 
 /** Ends every child, closes the pool and drops the database; safe to call more than once. */
 function cleanup(): Promise<void> {
@@ -90,6 +92,7 @@ function cleanup(): Promise<void> {
 function installExitHandlers(serverUrl: string): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       log(`${signal}: stopping the servers and dropping the database`);
       void cleanup().finally(() => process.exit(130));
     });
@@ -149,6 +152,7 @@ async function main(): Promise<number> {
   const crashed: RunNotes['crashed'] = [];
   const chosen = Object.entries(SCENARIOS).filter(([name]) => args.only.length === 0 || args.only.includes(name));
   for (const [name, scenario] of chosen) {
+    if (interrupted) break;
     await assertDisposable(benchDb.url, benchDb.marker);
     const t0 = Date.now();
     log(`scenario ${name}…`);
@@ -158,6 +162,7 @@ async function main(): Promise<number> {
       sections.push(...out.sections);
       log(`scenario ${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${out.results.map((r) => `${r.id}=${r.value}`).join(', ')}`);
     } catch (err) {
+      if (interrupted) break;
       const message = err instanceof Error ? err.message : String(err);
       log(`scenario ${name} CRASHED: ${err instanceof Error ? err.stack : message}`);
       crashed.push({ scenario: name, error: message.split('\n')[0] ?? message });
@@ -166,6 +171,8 @@ async function main(): Promise<number> {
       await stack.stopWorkers().catch(() => undefined);
     }
   }
+  // An interrupted run writes no report: a partial one must not replace the last complete figures.
+  if (interrupted) return 130;
   await stack.stopWeb();
   results.push(...ELSEWHERE);
 
@@ -189,9 +196,13 @@ async function main(): Promise<number> {
 main()
   .then(async (code) => {
     await cleanup();
-    process.exit(code);
+    process.exit(interrupted ? 130 : code);
   })
   .catch(async (err: unknown) => {
+    if (interrupted) {
+      await cleanup();
+      process.exit(130);
+    }
     const usage = err instanceof UsageError || err instanceof RefusedDatabaseError;
     process.stderr.write(`${usage ? '' : 'bench failed: '}${err instanceof Error ? (usage ? err.message : err.stack) : String(err)}\n`);
     await cleanup();

@@ -15,9 +15,9 @@ import {
  * retryable NodeExecutionError whose `retryAfterMs` is the time until a token or until the cooldown
  * ends, so the engine parks the run on a durable timer instead of calling a failing endpoint.
  *
- * Note: the engine counts such a refusal as an attempt of the step (it cannot tell it from a failed
- * call). A short wait for a token is therefore taken in process (up to `maxInlineWaitMs`), and
- * retry policies should allow for a breaker's cooldown.
+ * Refusals carry `countsAsAttempt: false`: nothing was sent, so the engine reschedules the step
+ * without using up one of its attempts (a long-open breaker does not dead-letter runs). A short wait
+ * for a token is still taken in process (up to `maxInlineWaitMs`) to save a park-and-reclaim.
  */
 
 export interface CallTarget {
@@ -65,6 +65,7 @@ export class ResilienceGuard {
       throw new NodeExecutionError(`circuit breaker for ${target.host} ${what}: retrying in ${breaker.retryAfterMs} ms`, {
         code: 'circuit_open',
         retryable: true,
+        countsAsAttempt: false,
         retryAfterMs: breaker.retryAfterMs,
       });
     }
@@ -78,6 +79,7 @@ export class ResilienceGuard {
         throw new NodeExecutionError(`rate limit for ${bucket.key} reached: next token in ${take.retryAfterMs} ms`, {
           code: 'rate_limited',
           retryable: true,
+          countsAsAttempt: false,
           retryAfterMs: take.retryAfterMs,
         });
       }

@@ -91,7 +91,7 @@ describe.skipIf(!hasPostgres)('tenant rate limits and circuit breakers around ou
     for (let i = 0; i < 2; i++) await expect(call(executors, a.tenantId, `${endpoint.url}/down`)).rejects.toMatchObject({ code: 'http_503' });
     const refused = await call(executors, a.tenantId, `${endpoint.url}/down`).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(NodeExecutionError);
-    expect(refused).toMatchObject({ code: 'circuit_open', retryable: true });
+    expect(refused).toMatchObject({ code: 'circuit_open', retryable: true, countsAsAttempt: false });
     expect((refused as NodeExecutionError).retryAfterMs).toBeGreaterThan(50_000);
     expect(endpoint.seen).toEqual(['/down', '/down']);
 
@@ -112,7 +112,7 @@ describe.skipIf(!hasPostgres)('tenant rate limits and circuit breakers around ou
     await call(executors, slow.tenantId, `${endpoint.url}/x`);
     await call(executors, slow.tenantId, `${endpoint.url}/x`);
     const refused = await call(executors, slow.tenantId, `${endpoint.url}/x`).catch((err: unknown) => err);
-    expect(refused).toMatchObject({ code: 'rate_limited', retryable: true });
+    expect(refused).toMatchObject({ code: 'rate_limited', retryable: true, countsAsAttempt: false });
     expect((refused as NodeExecutionError).retryAfterMs).toBeGreaterThan(90_000);
     expect(endpoint.seen).toHaveLength(2);
 
@@ -140,7 +140,7 @@ describe.skipIf(!hasPostgres)('tenant rate limits and circuit breakers around ou
     await setTenantPolicy(env.db.pool, once.tenantId, { retry: { maxAttempts: 1 } });
     const parked = await tenant(graph);
     await setTenantPolicy(env.db.pool, parked.tenantId, {
-      retry: { maxAttempts: 5, initialDelayMs: 10, jitter: 0 },
+      retry: { maxAttempts: 2, initialDelayMs: 10, jitter: 0 },
       breaker: { failureThreshold: 1, cooldownMs: 60_000 },
     });
     const worker = new Worker({
@@ -164,14 +164,16 @@ describe.skipIf(!hasPostgres)('tenant rate limits and circuit breakers around ou
       expect(letter).toMatchObject({ reason: 'retries_exhausted', error: { code: 'http_503' } });
       expect(letter!.history.filter((s) => s.nodeId === 'call')).toHaveLength(1);
 
-      // One real call opens the breaker; the retry is refused without a call and parked until the cooldown.
+      // One real call opens the breaker; the retry is refused without a call and parked until the
+      // cooldown. The refusal is not an attempt: no step for it, and attempt 2 of 2 is still to come.
       await waitFor(async () => {
-        const steps = await env.db.pool.query(`SELECT error->>'code' AS code FROM steps WHERE run_id = $1 AND node_id = 'call' ORDER BY attempt`, [second.runId]);
-        return steps.rows.map((r) => r.code).join(',') === 'http_503,circuit_open';
+        const run = await status(second.runId);
+        return run.status === 'queued' && run.wake_at.getTime() > Date.now() + 50_000;
       });
-      const run = await status(second.runId);
-      expect(run.status).toBe('queued');
-      expect(run.wake_at.getTime()).toBeGreaterThan(Date.now() + 50_000);
+      const steps = await env.db.pool.query(`SELECT attempt, error->>'code' AS code FROM steps WHERE run_id = $1 AND node_id = 'call'`, [second.runId]);
+      expect(steps.rows).toEqual([{ attempt: 1, code: 'http_503' }]);
+      const state = await env.db.pool.query(`SELECT state FROM runs WHERE id = $1`, [second.runId]);
+      expect(state.rows[0].state.pending).toMatchObject([{ nodeId: 'call', attempt: 2 }]);
       expect(endpoint.seen.filter((p) => p === '/down')).toHaveLength(2);
     } finally {
       await worker.stop();

@@ -17,5 +17,22 @@ export { getServerDatabase } from './server-database';
 export { createMetricsRegistry, renderMetrics, type BusinessMetrics, type MetricsOutput } from './metrics';
 export { businessKeysOf } from './ingress/business-keys';
 
+// Governance: signed webhooks, ingress rate limit, API keys and the REST run-status read, safe JSON.
+export {
+  authorizeWebhookDelivery,
+  generateWebhookSecret,
+  signWebhook,
+  verifyWebhookSignature,
+  SIGNATURE_TOLERANCE_SECONDS,
+  type DeliveryAuth,
+  type SignatureFailure,
+  type VerifyResult,
+} from './ingress/signature';
+export { checkIngressRateLimit, ingressRateLimit, DEFAULT_INGRESS_RATE_LIMIT, INGRESS_RATE_ENV, type IngressLimit } from './ingress/rate-limit';
+export { API_KEY_SCOPES, authenticateApiKey, generateApiKey, hashApiKey, type ApiKeyAuth, type ApiKeyScope } from './security/api-keys';
+export { handleRunStatusRequest, type RunStatusResponse } from './security/run-status';
+export { parseJsonSafely, stripDangerousKeys } from './security/safe-json';
+export { ANONYMOUS_ACTOR, actorOf, apiKeyActor } from './security/actor';
+
 /** Calls procedures without HTTP: `createCaller(createContextInner({ db, tenantSlug }))`. */
 export const createCaller = createCallerFactory(appRouter);

@@ -25,7 +25,6 @@ describe.skipIf(postgresUnavailable !== null)(`run history routers on PostgreSQL
   let t: TestDatabase;
   let a: ReturnType<typeof callerFor>;
   let b: ReturnType<typeof callerFor>;
-  let invoices: { id: string; versionId: string };
   let manual: { id: string; versionId: string };
 
   async function publish(caller: ReturnType<typeof callerFor>, name: string, graph: unknown) {
@@ -43,7 +42,7 @@ describe.skipIf(postgresUnavailable !== null)(`run history routers on PostgreSQL
     await createTenant(t.db, 'globex', 'Globex');
     a = callerFor(t.db, 'acme');
     b = callerFor(t.db, 'globex');
-    invoices = await publish(a, 'Invoices', keyedWebhookGraph('invoices'));
+    await publish(a, 'Invoices', keyedWebhookGraph('invoices'));
     const manualKeyed = manualGraph();
     (manualKeyed.nodes[0] as { config: Record<string, unknown> }).config = { businessKeyPaths: ['invoiceNumber'] };
     manual = await publish(a, 'Manual', manualKeyed);
@@ -72,6 +71,13 @@ describe.skipIf(postgresUnavailable !== null)(`run history routers on PostgreSQL
     expect(next.items.map((r) => r.id)).toEqual([runId(first)]);
     expect(next.nextCursor).toBeNull();
     expect((await a.runs.search({ q: 'corr-43' })).items.map((r) => r.id)).toEqual([runId(other)]);
+
+    // Related runs of the first webhook run: the manual run shares its invoice number, the other its customer.
+    const related = await a.runs.related({ id: runId(first) });
+    expect(related.replayOf).toBeNull();
+    expect(related.replays).toEqual([]);
+    expect(related.sameKey.map((r) => r.id)).toEqual([fromManual.runId, runId(other)]);
+    await expectTrpcError(b.runs.related({ id: runId(first) }), 'NOT_FOUND');
 
     // Tenant scoping: globex finds its own run only, and acme's run ids mean nothing there.
     expect((await b.runs.search({ q: 'INV-2026-0042' })).items.map((r) => r.id)).toEqual([runId(globex)]);

@@ -7,7 +7,7 @@ import type pg from 'pg';
  * Shape: tenants of skewed size (the largest ~7x the average, as real estates are), each with
  * WORKFLOWS workflows of VERSIONS versions; runs spread over the last 30 days; 90% succeed; webhook
  * runs carry an invoice number as idempotency and business key; steps (3 per run, some retried)
- * for every run of the last 24 hours and for 5% of the older ones.
+ * for every run of the last 24 hours and for 20% of the older ones.
  */
 
 export const WORKFLOWS = 4;
@@ -132,7 +132,7 @@ export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<voi
        CROSS JOIN (VALUES (0, 'hook'), (1, 'map'), (2, 'post')) AS n(k, node_id)
        CROSS JOIN LATERAL (SELECT CASE WHEN n.node_id = 'post' AND (r.status IN ('failed', 'compensated') OR random() < 0.05) THEN 3 ELSE 1 END AS attempts) x
        CROSS JOIN LATERAL (SELECT g AS attempt, x.attempts FROM generate_series(1, x.attempts) g) a
-      WHERE r.started_at IS NOT NULL AND (r.created_at > now() - interval '24 hours' OR random() < 0.05)
+      WHERE r.started_at IS NOT NULL AND (r.created_at > now() - interval '24 hours' OR random() < 0.2)
       ORDER BY r.created_at`,
   );
   const steps = await pool.query<{ n: string }>('SELECT count(*) AS n FROM steps');

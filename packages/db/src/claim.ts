@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Graph } from '@switchyard/workflow';
 import { PLATFORM_POLICY } from './policy/schema';
 import { runDefaults, type RunPolicyDefaults } from './policy/resolve';
+import { loadDeliveries } from './run-waits';
 import { inTransaction } from './sql';
 import type { ClaimedRun, RunState } from './types';
 
@@ -157,11 +158,13 @@ export async function claimRuns(pool: pg.Pool, opts: ClaimOptions): Promise<Disp
     const tenants = await client.query<{ id: string }>(LOCK_TENANTS, [opts.limit, cap]);
     if (tenants.rows.length === 0) return [];
     const claimed = await client.query<ClaimRow>(CLAIM, [opts.workerId, opts.limit, opts.leaseMs, tenants.rows.map((t) => t.id), cap]);
-    return claimed.rows;
+    // Read under the claim's row locks: a delivery to one of these runs waits for this transaction.
+    const inbox = await loadDeliveries(client, claimed.rows.map((r) => ({ id: r.id, tenantId: r.tenant_id })));
+    return claimed.rows.map((row) => ({ row, deliveries: inbox.get(row.id) }));
   });
   // RETURNING comes in no particular order: hand runs to the worker in the order they were chosen.
-  rows.sort((a, b) => b.priority - a.priority);
-  return rows.map((row) => ({
+  rows.sort((a, b) => b.row.priority - a.row.priority);
+  return rows.map(({ row, deliveries }) => ({
     id: row.id,
     tenantId: row.tenant_id,
     workflowId: row.workflow_id,
@@ -176,6 +179,7 @@ export async function claimRuns(pool: pg.Pool, opts: ClaimOptions): Promise<Disp
     state: row.state,
     leaseToken: row.lease_token,
     policyDefaults: runDefaults(row.tenant_policy, row.workflow_policy),
+    ...(deliveries ? { deliveries } : {}),
   }));
 }
 

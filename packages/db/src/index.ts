@@ -12,6 +12,10 @@ export type {
   StepError,
   StepRecord,
   StepStatus,
+  QueuedDelivery,
+  WaitRegistration,
+  WaitKind,
+  ApprovalDecision,
 } from './types';
 export { DEAD_LETTER_STATUSES, LIVE_STATUSES, TERMINAL_STATUSES } from './types';
 
@@ -24,6 +28,7 @@ export { migrate } from './migrations/migrate';
 export type { MigrateOptions, MigrateResult } from './migrations/migrate';
 
 export { PgRunStore, NEVER, deadLetterReasonOf, type DeadLetterReason } from './run-store';
+export { deliverRunEvent, type DeliverRunEventInput, type DeliverRunEventResult, type DeliveredTo } from './run-waits';
 export { RUNS_CHANNEL, claimRuns, enqueueRun, insertRun, releaseRun, renewLeases, triggerNodeOf } from './dispatch';
 export type { ClaimOptions, DispatchedRun, EnqueueRunInput, EnqueueRunResult, InsertRunExtras } from './dispatch';
 export { cancelRun, replayRun } from './run-control';
@@ -73,3 +78,12 @@ export * from './repositories/dashboards';
 export * from './repositories/metrics';
 export * from './repositories/retention';
 export * from './repositories/payload-cap';
+
+// Connections (credentials encrypted at rest) and tenant mapping overlays.
+export * from './secrets';
+export * from './repositories/connections';
+export * from './repositories/tenant-mappings';
+
+// Governance: API keys, webhook signing secrets and message ids, audit log.
+export * from './repositories/governance';
+export * from './repositories/related-runs';

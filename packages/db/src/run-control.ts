@@ -36,6 +36,9 @@ export async function cancelRun(pool: pg.Pool, tenantId: string, runId: string, 
         WHERE id = $1 AND tenant_id = $2`,
       [runId, tenantId, json({ code: 'cancelled', message: reason, retryable: false })],
     );
+    // A cancelled run takes no more events.
+    await client.query('DELETE FROM run_waits WHERE run_id = $1 AND tenant_id = $2', [runId, tenantId]);
+    await client.query('DELETE FROM run_deliveries WHERE run_id = $1 AND tenant_id = $2', [runId, tenantId]);
     return { status: 'cancelled', previousStatus: run.status };
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { syncWaitsAndInbox } from './run-waits';
 import { json } from './sql';
 import { DEAD_LETTER_STATUSES, TERMINAL_STATUSES, type CommitOutcome, type RunCommit, type RunStatus, type StepRecord } from './types';
 
@@ -79,6 +80,7 @@ export class PgRunStore {
       for (let i = 0; i < commit.steps.length; i += STEPS_PER_INSERT) {
         await insertSteps(client, tenantId, runId, commit.steps.slice(i, i + STEPS_PER_INSERT));
       }
+      await syncWaitsAndInbox(client, tenantId, runId, commit);
       await client.query('COMMIT');
       return 'ok';
     } catch (err) {
@@ -141,6 +143,13 @@ function validateCommit(commit: RunCommit): void {
   if (commit.wakeAt !== undefined && !Number.isFinite(commit.wakeAt)) {
     throw new TypeError(`RunCommit.wakeAt must be epoch milliseconds (got ${String(commit.wakeAt)})`);
   }
+  commit.waits?.forEach((wait, i) => {
+    if (wait.kind !== 'event' && wait.kind !== 'approval') throw new TypeError(`RunCommit.waits[${i}].kind must be event or approval (got ${JSON.stringify(wait.kind)})`);
+    if (typeof wait.key !== 'string' || typeof wait.activationId !== 'string' || typeof wait.nodeId !== 'string') {
+      throw new TypeError(`RunCommit.waits[${i}] must have string key, activationId and nodeId`);
+    }
+    if (wait.timeoutAt !== undefined && !Number.isFinite(wait.timeoutAt)) throw new TypeError(`RunCommit.waits[${i}].timeoutAt must be epoch milliseconds`);
+  });
   commit.steps.forEach((step, i) => {
     for (const field of ['startedAt', 'finishedAt', 'durationMs', 'attempt'] as const) {
       if (!Number.isFinite(step[field])) throw new TypeError(`RunCommit.steps[${i}].${field} must be a finite number (got ${String(step[field])})`);

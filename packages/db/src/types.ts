@@ -75,6 +75,31 @@ export interface ClaimedRun {
   triggerPayload: unknown;
   state: RunState | null;
   leaseToken: number;
+  /** The run's inbox (table run_deliveries), applied by the engine before anything else. */
+  deliveries?: QueuedDelivery[];
+}
+
+export type WaitKind = 'event' | 'approval';
+export type ApprovalDecision = 'approved' | 'rejected';
+
+/** An open wait of a run (table run_waits). */
+export interface WaitRegistration {
+  activationId: string;
+  nodeId: string;
+  kind: WaitKind;
+  key: string;
+  timeoutAt?: number;
+}
+
+/** An event or decision in a run's inbox (table run_deliveries). */
+export interface QueuedDelivery {
+  id: string;
+  kind: WaitKind;
+  key: string;
+  payload: unknown;
+  decision?: ApprovalDecision;
+  activationId?: string;
+  receivedAt: number;
 }
 
 /** What the engine writes after each step, atomically with the step records. */
@@ -85,6 +110,10 @@ export interface RunCommit {
   wakeAt?: number;
   result?: unknown;
   error?: StepError & { nodeId?: string };
+  /** Every open wait after this commit; replaces run_waits of the run (absent: none). */
+  waits?: WaitRegistration[];
+  /** Inbox rows the engine applied; the commit deletes them. */
+  consumedDeliveries?: string[];
 }
 
 export type CommitOutcome = 'ok' | 'lease-lost';

@@ -2,7 +2,7 @@ import { DEFAULT_OUTPUT_PORT, type GraphNode, type RetryPolicy } from '@switchya
 import { applyCompensationResult } from './compensation';
 import { invokeExecutor, type AttemptResult } from './invoke-executor';
 import { mapItemFailed, mapItemSucceeded } from './map-steps';
-import { activationLogger, complete, failFinally, recordCompensable, scheduleRetry, stepBase, type StepOutcome } from './outcomes';
+import { activationLogger, complete, deferRefused, failFinally, recordCompensable, scheduleRetry, stepBase, type StepOutcome } from './outcomes';
 import type { Activation, RunState } from './ports';
 import { resolvePolicy } from './policy';
 import { activationIdempotencyKey, type RunContext } from './run-context';
@@ -93,6 +93,7 @@ export function applyExecution(rc: RunContext, state: RunState, node: GraphNode,
   const logger = activationLogger(rc, exec.activation, node.kind);
   const activation = state.pending.find((a) => a.id === exec.activation.id);
   if (!activation) return applyOrphan(state, node, exec, logger);
+  if (!exec.result.ok && deferRefused(rc, activation, exec.finishedAt, exec.result.error, exec.retry, logger)) return { steps: [], commit: true };
   if (activation.compensates !== undefined) return applyCompensationResult(rc, state, activation, exec, step, logger);
 
   if (exec.result.ok) {

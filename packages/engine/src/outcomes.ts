@@ -113,3 +113,19 @@ export function scheduleRetry(
   logger.warn({ code: error.code, err: error.message, status: error.status, delayMs, retryAt: step.retryAt }, 'step failed; retry scheduled');
   return true;
 }
+
+const MIN_REFUSAL_DELAY_MS = 100;
+
+/**
+ * A call refused before it went out (breaker open, rate limit spent) is not an attempt: no step is
+ * recorded and the attempt number stays, the activation just waits until `retryAfterMs` (or the
+ * backoff for its current attempt when the refusal names no time). Returns false for other errors.
+ */
+export function deferRefused(rc: RunContext, activation: Activation, finishedAt: number, error: ClassifiedError, retry: RetryPolicy, logger: Logger): boolean {
+  if (!error.retryable || error.countsAsAttempt !== false) return false;
+  // A floor, so that a refusal with no wait left (a half-open trial just finishing) cannot spin.
+  const delayMs = Math.max(MIN_REFUSAL_DELAY_MS, Math.ceil(error.retryAfterMs ?? retryDelayMs(retry, activation.attempt, rc.random)));
+  activation.notBefore = finishedAt + delayMs;
+  logger.info({ code: error.code, err: error.message, delayMs, retryAt: activation.notBefore }, 'call refused before it went out; retrying without using an attempt');
+  return true;
+}

@@ -3,6 +3,8 @@ import type { StepError } from './ports';
 
 export interface ClassifiedError extends StepError {
   retryAfterMs?: number;
+  /** The call was refused before it went out (see NodeExecutionError.countsAsAttempt). */
+  countsAsAttempt?: false;
 }
 
 /**
@@ -19,6 +21,7 @@ export function classifyError(err: unknown, timedOut: { timeoutMs: number } | nu
     if (err.retryAfterMs !== undefined && Number.isFinite(err.retryAfterMs) && err.retryAfterMs >= 0) {
       classified.retryAfterMs = err.retryAfterMs;
     }
+    if (!err.countsAsAttempt) classified.countsAsAttempt = false;
     return classified;
   }
   // Unknown failures are assumed transient: a bug surfaces after maxAttempts, a blip heals itself.
@@ -26,7 +29,7 @@ export function classifyError(err: unknown, timedOut: { timeoutMs: number } | nu
 }
 
 export function toStepError(classified: ClassifiedError): StepError {
-  const { retryAfterMs: _omit, ...stepError } = classified;
+  const { retryAfterMs: _omit, countsAsAttempt: _omitToo, ...stepError } = classified;
   return stepError;
 }
 

@@ -1,8 +1,17 @@
 import { router } from '../trpc';
+import { apiKeysRouter } from './api-keys';
+import { auditRouter } from './audit';
+import { approvalsRouter, eventsRouter } from './control/events';
+import { deadLettersRouter } from './control/dead-letters';
+import { policiesRouter } from './control/policies';
+import { breakersRouter, schedulesRouter } from './control/schedules';
 import { dashboardsRouter } from './dashboards';
+import { connectionsRouter } from './connections';
 import { designerRouter } from './designer';
+import { mappingsRouter } from './mappings';
 import { runsRouter } from './runs';
 import { tenantsRouter } from './tenants';
+import { webhooksRouter } from './webhooks';
 import { workflowsRouter } from './workflows';
 
 export const appRouter = router({
@@ -11,6 +20,17 @@ export const appRouter = router({
   runs: runsRouter,
   dashboards: dashboardsRouter,
   designer: designerRouter,
+  apiKeys: apiKeysRouter,
+  audit: auditRouter,
+  webhooks: webhooksRouter,
+  connections: connectionsRouter,
+  mappings: mappingsRouter,
+  events: eventsRouter,
+  approvals: approvalsRouter,
+  policies: policiesRouter,
+  deadLetters: deadLettersRouter,
+  schedules: schedulesRouter,
+  breakers: breakersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { getRun } from '@switchyard/db';
+import { getRun, relatedRuns } from '@switchyard/db';
 import { notFound } from '../errors';
 import { tenantProcedure } from '../trpc';
+import { runControlProcedures } from './control/run-control';
 import { listRunsHandler, listRunsInput } from './runs/list.handler';
 import { searchRunsHandler, searchRunsInput } from './runs/search.handler';
 import { triggerRunHandler, triggerRunInput } from './runs/trigger.handler';
@@ -19,5 +20,15 @@ export const runsRouter = {
     return run;
   }),
 
+  /** The run page's related runs: the run it replays, its replays, other runs with one of its business keys. */
+  related: tenantProcedure.input(z.object({ id: z.guid('must be a run id') })).query(async ({ ctx, input }) => {
+    const related = await relatedRuns(ctx.db.pool, ctx.tenant.id, input.id);
+    if (!related) throw notFound('Run', input.id);
+    return related;
+  }),
+
   trigger: tenantProcedure.input(triggerRunInput).mutation(triggerRunHandler),
+
+  /** replay, bulkReplay, cancel. */
+  ...runControlProcedures,
 };

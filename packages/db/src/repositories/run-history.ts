@@ -49,7 +49,8 @@ export interface RunHistoryPage {
 
 export const MAX_PAGE_SIZE = 200;
 
-interface Row {
+/** A row of RUN_COLUMNS decorated with the workflow name and version number. */
+export interface RunHistoryRow {
   id: string;
   workflow_id: string;
   version_id: string;
@@ -67,11 +68,11 @@ interface Row {
   version: number;
 }
 
-const RUN_COLUMNS = `r.id, r.tenant_id, r.workflow_id, r.version_id, r.status, r.trigger, r.correlation_id, r.idempotency_key,
+export const RUN_COLUMNS = `r.id, r.tenant_id, r.workflow_id, r.version_id, r.status, r.trigger, r.correlation_id, r.idempotency_key,
   r.business_keys, r.replay_of, r.created_at, r.started_at, r.finished_at, r.error`;
 
 /** Names and version numbers are joined after the page is cut, so they cost one probe per row shown. */
-function decorate(pageSql: string): string {
+export function decorate(pageSql: string): string {
   return `SELECT p.*, w.name AS workflow_name, v.version
             FROM (${pageSql}) p
             JOIN workflows w ON w.id = p.workflow_id AND w.tenant_id = p.tenant_id
@@ -79,7 +80,7 @@ function decorate(pageSql: string): string {
            ORDER BY p.created_at DESC, p.id DESC`;
 }
 
-function toItem(row: Row): RunHistoryItem {
+export function toItem(row: RunHistoryRow): RunHistoryItem {
   return {
     id: row.id,
     workflowId: row.workflow_id,
@@ -100,7 +101,7 @@ function toItem(row: Row): RunHistoryItem {
   };
 }
 
-function toPage(rows: Row[], limit: number): RunHistoryPage {
+function toPage(rows: RunHistoryRow[], limit: number): RunHistoryPage {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page.map(toItem), next: rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null };
@@ -174,7 +175,7 @@ export async function listRunHistory(pool: pg.Pool, tenantId: string, filter: Ru
     branches.length === 1
       ? branches[0]!
       : `SELECT * FROM (${branches.map((b) => `(${b})`).join('\nUNION ALL\n')}) b ORDER BY b.created_at DESC, b.id DESC LIMIT ${limit}`;
-  const { rows } = await pool.query<Row>(decorate(pageSql), params);
+  const { rows } = await pool.query<RunHistoryRow>(decorate(pageSql), params);
   return toPage(rows, filter.limit);
 }
 
@@ -230,6 +231,6 @@ export async function searchRuns(pool: pg.Pool, tenantId: string, input: RunSear
     SELECT ${RUN_COLUMNS} FROM runs r
      WHERE r.tenant_id = $1 AND r.id IN (SELECT id FROM hits) ${after}
      ORDER BY r.created_at DESC, r.id DESC LIMIT $3`;
-  const { rows } = await pool.query<Row>(decorate(sql), params);
+  const { rows } = await pool.query<RunHistoryRow>(decorate(sql), params);
   return toPage(rows, input.limit);
 }

@@ -78,12 +78,21 @@ export class NodeExecutionError extends Error {
   readonly status?: number;
   /** Server-requested wait (Retry-After), honoured over the computed backoff. */
   readonly retryAfterMs?: number;
-  constructor(message: string, opts: { code: string; retryable: boolean; status?: number; retryAfterMs?: number }) {
+  /**
+   * False for a refusal before anything was sent (the tenant's breaker is open, its rate limit is
+   * spent): the engine retries at `retryAfterMs` without using up one of the step's attempts.
+   */
+  readonly countsAsAttempt: boolean;
+  constructor(
+    message: string,
+    opts: { code: string; retryable: boolean; status?: number; retryAfterMs?: number; countsAsAttempt?: boolean },
+  ) {
     super(message);
     this.name = 'NodeExecutionError';
     this.code = opts.code;
     this.retryable = opts.retryable;
     this.status = opts.status;
     this.retryAfterMs = opts.retryAfterMs;
+    this.countsAsAttempt = opts.countsAsAttempt ?? true;
   }
 }

@@ -110,6 +110,7 @@ export function diffGraphs(before: Graph, after: Graph): GraphDiff {
 /** A value as one short line for the change list (the full value is in the tooltip). */
 export function previewValue(value: unknown, max = 80): string {
   if (value === undefined) return '(not set)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  // Strings are quoted but not escaped: an expression reads as written, not as JSON source.
+  const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

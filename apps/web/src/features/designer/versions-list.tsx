@@ -74,7 +74,10 @@ export function VersionsList({ workflowId, versions, activeVersionId, onCompare,
           className="btn btn-sm btn-primary"
           data-testid="compare-versions"
           disabled={picked.length !== 2}
-          onClick={() => onCompare(ordered[0]!, ordered[1]!)}
+          onClick={() => {
+            onCompare(ordered[0]!, ordered[1]!);
+            setPicked([]);
+          }}
         >
           Compare
         </button>

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { createWorkflow } from '@switchyard/db';
+import { createWorkflow, recordAudit } from '@switchyard/db';
 import { fieldConflict } from '../../errors';
 import { initialDraftGraph } from '../../graph-input';
+import { actorOf } from '../../security/actor';
 import type { TenantContext } from '../../trpc';
 
 export const createWorkflowInput = z.object({
@@ -16,5 +17,13 @@ export async function createWorkflowHandler({ ctx, input }: { ctx: TenantContext
     draftGraph: initialDraftGraph(input.name),
   });
   if (!result.ok) throw fieldConflict('name', `a workflow named ${JSON.stringify(input.name)} already exists in this tenant`);
+  await recordAudit(ctx.db.prisma, {
+    tenantId: ctx.tenant.id,
+    actor: actorOf(ctx),
+    action: 'workflow.create',
+    entityType: 'workflow',
+    entityId: result.id,
+    after: { name: input.name, description: input.description ?? '' },
+  });
   return { id: result.id };
 }

@@ -1,8 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { saveDraft } from '@switchyard/db';
+import { recordAudit, saveDraft } from '@switchyard/db';
 import { graphIssuesError, notFound } from '../../errors';
 import { checkDraftGraph } from '../../graph-input';
+import { actorOf } from '../../security/actor';
+import { graphChangeSummary } from '../../security/audit-diff';
 import type { TenantContext } from '../../trpc';
 
 export const saveDraftInput = z.object({
@@ -15,6 +17,8 @@ export const saveDraftInput = z.object({
 export async function saveDraftHandler({ ctx, input }: { ctx: TenantContext; input: z.infer<typeof saveDraftInput> }) {
   const check = checkDraftGraph(input.graph);
   if (!check.ok) throw graphIssuesError('The graph is not valid graph JSON and was not saved', check.issues);
+  // Read for the audit summary only; saveDraft's revision check is what guards the write.
+  const before = await ctx.db.prisma.workflow.findFirst({ where: { tenantId: ctx.tenant.id, id: input.id }, select: { draftGraph: true } });
   const result = await saveDraft(ctx.db.prisma, ctx.tenant.id, {
     id: input.id,
     graph: check.graph,
@@ -22,6 +26,15 @@ export async function saveDraftHandler({ ctx, input }: { ctx: TenantContext; inp
   });
   switch (result.status) {
     case 'saved':
+      await recordAudit(ctx.db.prisma, {
+        tenantId: ctx.tenant.id,
+        actor: actorOf(ctx),
+        action: 'workflow.save_draft',
+        entityType: 'workflow',
+        entityId: input.id,
+        before: { revision: input.expectedRevision },
+        after: { revision: result.revision, ...graphChangeSummary(before?.draftGraph, check.graph) },
+      });
       return { revision: result.revision, issues: check.issues };
     case 'not_found':
       throw notFound('Workflow', input.id);

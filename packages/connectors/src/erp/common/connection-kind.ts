@@ -57,16 +57,17 @@ export function checkConnection(
   if (url && (url.username || url.password)) issues.push({ field: 'baseUrl', message: 'must not contain credentials; put them in the credential fields' });
   const config = def.configSchema.safeParse(input.config ?? {});
   const credentials = def.credentialsSchema.safeParse(input.credentials ?? {});
-  const collect = (prefix: string, error: z.ZodError) => {
+  const collect = (prefix: string, error: z.ZodError, source: unknown) => {
     for (const issue of error.issues) {
       const path = issue.path.map(String).join('.');
-      // zod's message for a wrong type quotes the received value: for secrets, say only what was expected.
-      const message = issue.code === 'invalid_type' ? `must be a ${String(issue.expected)}` : issue.message;
+      const value = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), source);
+      // Say only what was expected: the value itself may be a secret.
+      const message = issue.code === 'invalid_type' ? (value === undefined ? 'is required' : `must be a ${String(issue.expected)}`) : issue.message;
       issues.push({ field: path ? `${prefix}.${path}` : prefix, message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : message });
     }
   };
-  if (!config.success) collect('config', config.error);
-  if (!credentials.success) collect('credentials', credentials.error);
+  if (!config.success) collect('config', config.error, input.config ?? {});
+  if (!credentials.success) collect('credentials', credentials.error, input.credentials ?? {});
   if (config.success && credentials.success && def.check) issues.push(...def.check(config.data, credentials.data));
   if (issues.length > 0 || !config.success || !credentials.success) return { ok: false, issues };
   return { ok: true, config: config.data, credentials: credentials.data };

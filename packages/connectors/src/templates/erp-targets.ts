@@ -1,0 +1,71 @@
+import type { TenantMappingOverlay } from '@switchyard/canonical';
+
+export const TEMPLATE_ERPS = ['netsuite', 'business-central', 'sap', 'workday'] as const;
+export type TemplateErp = (typeof TEMPLATE_ERPS)[number];
+
+export interface ErpTarget {
+  displayName: string;
+  kind: string;
+  invoice?: { recordType: string; object: 'invoice' | 'journalEntry' };
+  salesOrder?: { recordType: string; cancel: Record<string, unknown> };
+  journal?: { recordType: string };
+  vendorBill?: { recordType: string };
+  /** Business Central sales documents need the customer to exist first. */
+  customerFirst?: { recordType: string };
+  /**
+   * Adjustments the template applies under the tenant's own overlay, where the default mapping and
+   * the ERP API disagree (fields the API does not have). The tenant's overrides win.
+   */
+  fixes: Partial<Record<string, Record<string, string>>>;
+}
+
+export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
+  netsuite: {
+    displayName: 'NetSuite',
+    kind: 'netsuite.record',
+    invoice: { recordType: 'invoice', object: 'invoice' },
+    // orderStatus C: Cancelled. NetSuite keeps the order for the audit trail instead of deleting it.
+    salesOrder: { recordType: 'salesOrder', cancel: { operation: 'update', recordType: 'salesOrder', idPath: 'output.id', payload: '{"orderStatus": "C"}' } },
+    journal: { recordType: 'journalEntry' },
+    vendorBill: { recordType: 'vendorBill' },
+    fixes: {},
+  },
+  'business-central': {
+    displayName: 'Business Central',
+    kind: 'business-central.record',
+    invoice: { recordType: 'salesInvoices', object: 'invoice' },
+    salesOrder: { recordType: 'salesOrders', cancel: { operation: 'delete', recordType: 'salesOrders', idPath: 'output.id' } },
+    customerFirst: { recordType: 'customers' },
+    fixes: {
+      invoice: { billToAddressLine1: '', billToAddressLine2: '', billToCity: '', billToState: '', billToPostCode: '', billToCountry: '' },
+      salesOrder: { shipToAddressLine1: '', shipToAddressLine2: '', shipToCity: '', shipToState: '', shipToPostCode: '', shipToCountry: '' },
+    },
+  },
+  sap: {
+    displayName: 'SAP S/4HANA',
+    kind: 'sap.record',
+    invoice: { recordType: 'A_BillingDocument', object: 'invoice' },
+    salesOrder: { recordType: 'A_SalesOrder', cancel: { operation: 'delete', recordType: 'A_SalesOrder', idPath: 'output.id' } },
+    journal: { recordType: 'A_JournalEntry' },
+    fixes: {
+      invoice: { NetDueDate: '', 'to_Item[].TaxAmount': '', 'to_Item[].TaxCode': '', 'to_Item[].GLAccount': '' },
+      salesOrder: { 'to_Item[].to_PricingElement': '' },
+    },
+  },
+  workday: {
+    displayName: 'Workday',
+    kind: 'workday.record',
+    // Workday Financials receives the invoice as its accounting journal (receivable, revenue, tax).
+    invoice: { recordType: 'accountingJournals', object: 'journalEntry' },
+    journal: { recordType: 'accountingJournals' },
+    fixes: {},
+  },
+};
+
+/** The template's fixes under the tenant's overlay. */
+export function effectiveOverlay(erp: TemplateErp, object: string, tenant: TenantMappingOverlay | undefined): TenantMappingOverlay {
+  return {
+    fieldOverrides: { ...(ERP_TARGETS[erp].fixes[object] ?? {}), ...(tenant?.fieldOverrides ?? {}) },
+    lookups: { ...(tenant?.lookups ?? {}) },
+  };
+}

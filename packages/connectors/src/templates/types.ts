@@ -1,0 +1,26 @@
+import type { Graph } from '@switchyard/workflow';
+import type { z } from 'zod';
+import type { TemplateErp } from './erp-targets';
+
+export interface BuiltTemplate {
+  name: string;
+  description: string;
+  graph: Graph;
+}
+
+/**
+ * A workflow template: a graph JSON builder over a few parameters (the ERP, the connections, the
+ * tenant's mapping overlay). Instantiating one gives an ordinary draft the tenant can edit and publish.
+ */
+export interface WorkflowTemplate<Params = unknown> {
+  id: string;
+  name: string;
+  description: string;
+  erps: readonly TemplateErp[];
+  /** Connections the template needs: the ERP's, and `back-office` for billing, CRM and warehouse. */
+  connections: ReadonlyArray<'erp' | 'back-office'>;
+  /** The canonical objects whose tenant overlay (for the chosen ERP) the template bakes in. */
+  mappingObjects(erp: TemplateErp): string[];
+  parameters: z.ZodType<unknown, Params>;
+  build(params: Params): BuiltTemplate;
+}
