@@ -5,6 +5,7 @@
  * target is missed), 2 on bad usage or a refused database.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -107,14 +108,23 @@ function installExitHandlers(serverUrl: string): void {
 }
 
 async function buildWeb(logDir: string): Promise<void> {
-  log('building apps/web (next build)…');
-  const child = spawnChild('next-build', 'pnpm', ['--filter', '@switchyard/web', 'build'], {
-    cwd: repoRoot,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-    logFile: path.join(logDir, '00-next-build.log'),
-  });
-  const code = await child.exited;
-  if (code !== 0) throw new Error(`next build failed (exit ${code}):\n${await logTail(child.logFile, 30)}`);
+  // Other jobs on the machine may be building apps/web too; Next refuses a second concurrent build.
+  for (let attempt = 1; ; attempt++) {
+    log(`building apps/web (next build)${attempt > 1 ? `, attempt ${attempt}` : ''}…`);
+    const child = spawnChild('next-build', 'pnpm', ['--filter', '@switchyard/web', 'build'], {
+      cwd: repoRoot,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      logFile: path.join(logDir, `00-next-build-${attempt}.log`),
+    });
+    const code = await child.exited;
+    if (code === 0) return;
+    const tail = await logTail(child.logFile, 30);
+    if (attempt < 30 && tail.includes('Another next build process is already running')) {
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      continue;
+    }
+    throw new Error(`next build failed (exit ${code}):\n${tail}`);
+  }
 }
 
 async function main(): Promise<number> {
@@ -130,6 +140,9 @@ async function main(): Promise<number> {
   await rm(logDir, { recursive: true, force: true });
   await mkdir(logDir, { recursive: true });
   installExitHandlers(serverUrl);
+  // The web server and workers encrypt webhook signing secrets with this key: one per run, shared
+  // by every process the harness starts (they inherit the environment).
+  process.env.SWITCHYARD_SECRET_KEY ||= randomBytes(32).toString('base64');
   const loadAverageAtStart = os.loadavg();
 
   const buildId = path.join(repoRoot, 'apps/web/.next/BUILD_ID');

@@ -122,7 +122,7 @@ const handle = await page.evaluate(({ x, y, w, h }) => {
   const nodes = [...document.querySelectorAll('.react-flow__node')].map((el) => el.getBoundingClientRect());
   const inside = nodes.filter((r) => r.x > x + 100 && r.y > y + 100 && r.right < x + w - 100 && r.bottom < y + h - 100);
   const r = inside[Math.floor(inside.length / 2)] ?? nodes[0];
-  return { x: r.x + 20, y: r.y + 10 };
+  return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
 }, { x: canvas.x, y: canvas.y, w: canvas.width, h: canvas.height });
 const dragFps = await measureFps(page, () => paced(page, handle, 120, 60));
 
@@ -141,10 +141,11 @@ const panFps = panAt ? await measureFps(page, () => paced(page, panAt, 250, 120)
 /** Drags the node a little and leaves it there: one moveNodes edit. */
 async function nudge(i) {
   const b = await page.locator('.react-flow__node').nth(3).boundingBox();
-  await page.mouse.move(b.x + 20, b.y + 10);
+  const c = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  await page.mouse.move(c.x, c.y);
   await page.mouse.down();
-  await page.mouse.move(b.x + 30, b.y + 18, { steps: 4 });
-  await page.mouse.move(b.x + 20 + (i % 2 ? -16 : 16), b.y + 10 + 16, { steps: 4 });
+  await page.mouse.move(c.x + 10, c.y + 8, { steps: 4 });
+  await page.mouse.move(c.x + (i % 2 ? -16 : 16), c.y + 16, { steps: 4 });
   await page.mouse.up();
 }
 const saves = [];

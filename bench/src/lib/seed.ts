@@ -1,4 +1,5 @@
-import { createWorkflow, publishVersion, type PrismaClient } from '@switchyard/db';
+import { randomBytes } from 'node:crypto';
+import { addWebhookSecret, createWorkflow, loadSecretKeyring, publishVersion, type PrismaClient } from '@switchyard/db';
 import { validateGraph, type Graph } from '@switchyard/workflow';
 import { graph } from '@switchyard/workflow/testing';
 
@@ -27,6 +28,8 @@ export interface BenchSeed {
   slow: BenchWorkflow;
   /** manual trigger → 100 transform nodes in a row (per-step overhead; run with no-op executors). */
   chain: BenchWorkflow;
+  /** Standard Webhooks signing secret of the e2e and sync routes: their requests must be signed. */
+  signingSecret: string;
 }
 
 export function e2eGraph(receiverUrl: string, path: string, delayMs = 0): Graph {
@@ -78,11 +81,19 @@ async function publish(prisma: PrismaClient, tenantId: string, name: string, g: 
 
 export async function seedBench(prisma: PrismaClient, receiverUrl: string): Promise<BenchSeed> {
   const tenant = await prisma.tenant.create({ data: { slug: BENCH_TENANT_SLUG, name: 'Benchmark tenant' }, select: { id: true } });
+  const e2e = await publish(prisma, tenant.id, 'e2e', e2eGraph(receiverUrl, 'e2e'), 'e2e');
+  const sync = await publish(prisma, tenant.id, 'sync', syncGraph(), 'sync');
+  // Signed routes, as the issue's ingest figure asks: the ingress verifies every request's HMAC
+  // and records its webhook-id against replays. (The slow route is fed through enqueueRun.)
+  const signingSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  const keyring = loadSecretKeyring({ databaseKind: 'postgres' });
+  for (const workflow of [e2e, sync]) await addWebhookSecret(prisma, keyring, { tenantId: tenant.id, workflowId: workflow.id, secret: signingSecret });
   return {
     tenantId: tenant.id,
-    e2e: await publish(prisma, tenant.id, 'e2e', e2eGraph(receiverUrl, 'e2e'), 'e2e'),
-    sync: await publish(prisma, tenant.id, 'sync', syncGraph(), 'sync'),
+    e2e,
+    sync,
     slow: await publish(prisma, tenant.id, 'slow', e2eGraph(receiverUrl, 'slow', 100), 'slow'),
     chain: await publish(prisma, tenant.id, 'chain', chainGraph(), null),
+    signingSecret,
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Database } from '@switchyard/db';
 import { logTail, spawnChild, waitUntil, type Child } from './children';
 import type { LoadResult, LoadSpec } from '../procs/load';
+import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from './payloads';
 import type { BenchSeed } from './seed';
 import type { Sizes } from './sizes';
 
@@ -117,6 +118,18 @@ export class Stack {
     return `${this.webUrl}/api/hooks/bench/${path}`;
   }
 
+  /** Load for a signed webhook route: the order body, a fresh Idempotency-Key and signature per request. */
+  hookSpec(path: 'e2e' | 'sync'): Omit<LoadSpec, 'duration' | 'amount'> {
+    return {
+      url: this.hookUrl(path),
+      method: 'POST',
+      headers: JSON_HEADERS_WITH_KEY,
+      body: ORDER_BODY,
+      connections: this.sizes.connections,
+      signingSecret: this.seed.signingSecret,
+    };
+  }
+
   /** Standalone worker processes (`apps/worker/src/main.ts`), started together; resolves when all are claiming. */
   async startWorkers(count: number, opts: WorkerOptions): Promise<Child[]> {
     const started = Array.from({ length: count }, (_, i) => {
@@ -171,7 +184,8 @@ export class Stack {
 
   /** Empties the run tables between scenarios so that each starts from the same state. */
   async resetRuns(): Promise<void> {
-    await this.database.pool.query('TRUNCATE steps, runs');
+    // CASCADE: tables that hang off runs (deliveries, waits, dead letters) go with them.
+    await this.database.pool.query('TRUNCATE steps, runs CASCADE');
   }
 
   /** Runs not yet finished (queued, running, or waiting on a timer). */
@@ -217,16 +231,56 @@ export class Stack {
     }
   }
 
-  /** Waits until no run is unfinished; returns how many backlog queries it ran (they are transactions too). */
+  /** The most frequent error lines (pino level ≥ 50) in the running workers' logs, for failure messages. */
+  async workerErrors(): Promise<string> {
+    const counts = new Map<string, number>();
+    for (const worker of this.workers) {
+      const text = await readFile(worker.logFile, 'utf8').catch(() => '');
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { level?: number; msg?: string; err?: string };
+          if ((entry.level ?? 0) < 50) continue;
+          const key = `${entry.msg ?? ''}${entry.err ? `: ${entry.err}` : ''}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        } catch {
+          // not a log line of the worker's JSON logger
+        }
+      }
+    }
+    if (counts.size === 0) return 'no errors in the worker logs';
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([msg, n]) => `${n}× ${msg}`)
+      .join('; ');
+  }
+
+  /**
+   * Waits until no run is unfinished; returns how many backlog queries it ran (they are transactions
+   * too). Gives up early, with the workers' errors, when no run finishes for a quarter of the timeout.
+   */
   async waitForDrain(timeoutS: number, onSample?: (backlog: number) => void): Promise<number> {
     const deadline = Date.now() + timeoutS * 1000;
+    const stallMs = (timeoutS * 1000) / 4;
     let queries = 0;
+    let fewest = Number.POSITIVE_INFINITY;
+    let progressAt = Date.now();
     for (;;) {
       const left = await this.backlog();
       queries += 1;
       onSample?.(left);
       if (left === 0) return queries;
-      if (Date.now() > deadline) throw new Error(`${left} runs were still unfinished ${timeoutS} s after the load stopped`);
+      if (left < fewest) {
+        fewest = left;
+        progressAt = Date.now();
+      }
+      if (Date.now() - progressAt > stallMs) {
+        throw new Error(`${left} runs unfinished and none finished for ${Math.round(stallMs / 1000)} s; workers: ${await this.workerErrors()}`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`${left} runs were still unfinished ${timeoutS} s after the load stopped; workers: ${await this.workerErrors()}`);
+      }
       await sleep(100);
     }
   }

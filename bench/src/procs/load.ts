@@ -3,6 +3,7 @@
  * does not share an event loop with anything it measures. Options come as one JSON argument; the
  * result goes to stdout as one JSON line.
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 
 export interface LoadSpec {
@@ -18,6 +19,34 @@ export interface LoadSpec {
   /** Open-loop rate (requests per second over all connections). */
   overallRate?: number;
   timeoutS?: number;
+  /**
+   * Sign every request as a Standard Webhooks sender does (webhook-id, webhook-timestamp,
+   * webhook-signature = v1,base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`))), with a fresh
+   * id per request. The body's and headers' `[<id>]` are replaced here, before signing.
+   */
+  signingSecret?: string;
+}
+
+function signed(spec: LoadSpec): autocannon.Request[] {
+  const key = Buffer.from((spec.signingSecret ?? '').replace(/^whsec_/, ''), 'base64');
+  return [
+    {
+      method: spec.method ?? 'POST',
+      setupRequest: (request) => {
+        const id = randomUUID();
+        const body = (spec.body ?? '').split('[<id>]').join(id);
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name] = value.split('[<id>]').join(id);
+        return {
+          ...request,
+          body,
+          headers: { ...headers, 'webhook-id': `msg_${id}`, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` },
+        };
+      },
+    },
+  ];
 }
 
 export interface LoadResult {
@@ -47,7 +76,8 @@ async function main(): Promise<void> {
     ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
     timeout: spec.timeoutS ?? 30,
     // `[<id>]` in headers or body becomes a fresh id per request: every request is a new run.
-    idReplacement: true,
+    idReplacement: !spec.signingSecret,
+    ...(spec.signingSecret ? { requests: signed(spec) } : {}),
     pipelining: 1,
   });
   const statusCodes: Record<string, number> = {};

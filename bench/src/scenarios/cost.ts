@@ -1,5 +1,4 @@
 import { pgDiff, pgSnapshot, walOfDatabase } from '../lib/pg-stats';
-import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import { atMost, result, type Scenario } from '../lib/report';
 import { sleep } from '../lib/stack';
 import { sig } from '../lib/stats';
@@ -19,7 +18,7 @@ export const cost: Scenario = {
     await stack.resetReceiver();
     await stack.ensureWeb();
     await stack.startWorkers(sizes.workers, { concurrency: sizes.workerConcurrency, tag: 'cost' });
-    const spec = { url: stack.hookUrl('e2e'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+    const spec = stack.hookSpec('e2e');
     // Warm-up batch: connections opened, plans cached, JIT warm.
     await stack.load({ ...spec, amount: Math.max(10, Math.floor(sizes.costRuns / 10)) }, 'cost-warmup');
     await stack.waitForDrain(sizes.drainTimeoutS);

@@ -1,4 +1,3 @@
-import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import { atLeast, atMost, result, type ResultEntry, type Scenario } from '../lib/report';
 import os from 'node:os';
 import { cpuPerRun, cpuSummary, measuredLoad, statusSummary, type Round } from '../lib/rounds';
@@ -40,7 +39,7 @@ export const endToEnd: Scenario = {
     await stack.startWorkers(sizes.workers, { concurrency: sizes.workerConcurrency, tag: 'e2e' });
     const samplers = new Samplers(stack, smoke ? 250 : 1000);
     samplers.start();
-    const spec = { url: stack.hookUrl('e2e'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+    const spec = stack.hookSpec('e2e');
     try {
       await stack.load({ ...spec, duration: sizes.warmupS }, 'e2e-warmup');
       await stack.waitForDrain(sizes.drainTimeoutS);

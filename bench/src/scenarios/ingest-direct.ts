@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { handleWebhook } from '@switchyard/api';
+import { handleWebhook, signWebhook } from '@switchyard/api';
 import { pgDiff, pgSnapshot } from '../lib/pg-stats';
 import { ORDER_BODY } from '../lib/payloads';
 import { result, type Scenario } from '../lib/report';
@@ -20,12 +20,22 @@ export const ingestDirect: Scenario = {
     await stack.resetRuns();
     const body = (): string => ORDER_BODY.replace('[<id>]', randomUUID());
     const one = async (latencies: number[]): Promise<void> => {
+      const id = randomUUID();
+      const raw = Buffer.from(body());
+      const timestamp = Math.floor(Date.now() / 1000);
+      const signature = signWebhook({ secret: stack.seed.signingSecret, id: `msg_${id}`, timestamp, body: raw });
       const t0 = performance.now();
       const res = await handleWebhook(database, {
         tenantSlug: 'bench',
         path: 'e2e',
-        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        rawBody: Buffer.from(body()),
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': id,
+          'webhook-id': `msg_${id}`,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signature,
+        },
+        rawBody: raw,
       });
       latencies.push(performance.now() - t0);
       if (res.status !== 202) throw new Error(`handleWebhook answered ${res.status}: ${JSON.stringify(res.body)}`);
@@ -56,7 +66,7 @@ export const ingestDirect: Scenario = {
     const cpu = summarize(rounds.map((r) => r.cpuMs));
     const p99 = summarize(rounds.map((r) => r.p99));
     const method =
-      `handleWebhook (@switchyard/api) called in the harness process, ${sizes.connections} requests in flight, no HTTP server or framework; ` +
+      `handleWebhook (@switchyard/api) called in the harness process with signed requests, ${sizes.connections} requests in flight, no HTTP server or framework; ` +
       `${sizes.roundS} s rounds after a ${sizes.warmupS} s warm-up; rate ${describeSummary(rate, 'runs/s')}; harness CPU per request ` +
       `${describeSummary(cpu, 'ms')}; p99 ${describeSummary(p99, 'ms')}; ${sig(pgDiff(before, after).commits / Math.max(total, 1))} transactions per run`;
     return {

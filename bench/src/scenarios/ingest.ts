@@ -1,5 +1,5 @@
 import { pgDiff, pgSnapshot } from '../lib/pg-stats';
-import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
+import { ORDER_BODY } from '../lib/payloads';
 import { atLeast, atMost, result, type Scenario } from '../lib/report';
 import os from 'node:os';
 import { cpuSummary, loadRounds, middleCpuPerRun, statusSummary } from '../lib/rounds';
@@ -18,7 +18,7 @@ export const ingest: Scenario = {
     if (stack.workers.length > 0) throw new Error('ingest measures the ingress alone; stop the workers first');
     await stack.resetRuns();
     await stack.ensureWeb();
-    const spec = { url: stack.hookUrl('e2e'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+    const spec = stack.hookSpec('e2e');
 
     const before = await pgSnapshot(database.pool);
     const rounds = await loadRounds(stack, spec, 'ingest');
@@ -37,7 +37,7 @@ export const ingest: Scenario = {
     const p99 = summarize(rounds.map((r) => r.load.latency.p99));
     const common =
       `autocannon, ${sizes.connections} connections closed-loop, ${sizes.roundS} s rounds after a ${sizes.warmupS} s warm-up, ` +
-      `fresh Idempotency-Key per request, ~${ORDER_BODY.length}-byte JSON body, no signature (the ingress has no signature check yet); ` +
+      `fresh Idempotency-Key and Standard Webhooks signature (HMAC-SHA256, unique webhook-id) per request, ~${ORDER_BODY.length}-byte JSON body; ` +
       `${statusSummary(rounds)}; all ${accepted} accepted runs found queued; ${sig(txPerRun)} PostgreSQL transactions per accepted run; ${cpuSummary(rounds)}`;
     return {
       results: [

@@ -1,7 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { renderProfile, summariseProfiles } from '../lib/cpu-profile';
-import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import type { Scenario } from '../lib/report';
 import { formatCpu } from '../lib/proc-stats';
 import { measuredLoad } from '../lib/rounds';
@@ -29,7 +28,7 @@ export const profile: Scenario = {
       tag: 'prof',
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'worker')}`],
     });
-    const spec = { url: stack.hookUrl('e2e'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+    const spec = stack.hookSpec('e2e');
     // Profiles start with the process; what came before the load (start-up, module loading) is left out.
     const loadStart = Date.now();
     const webSkip = loadStart - (stack.web?.startedAt ?? loadStart);

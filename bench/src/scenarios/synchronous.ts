@@ -1,4 +1,3 @@
-import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from '../lib/payloads';
 import { atLeast, atMost, result, type Scenario } from '../lib/report';
 import os from 'node:os';
 import { cpuSummary, loadRounds, middleCpuPerRun, statusSummary } from '../lib/rounds';
@@ -17,7 +16,7 @@ export const synchronous: Scenario = {
     await stack.resetRuns();
     await stack.ensureWeb();
     await stack.startWorkers(sizes.workers, { concurrency: sizes.workerConcurrency, tag: 'sync' });
-    const spec = { url: stack.hookUrl('sync'), method: 'POST' as const, headers: JSON_HEADERS_WITH_KEY, body: ORDER_BODY, connections: sizes.connections };
+    const spec = stack.hookSpec('sync');
     const rounds = await loadRounds(stack, spec, 'sync');
     await stack.waitForDrain(sizes.drainTimeoutS);
     await stack.assertAllSucceeded();

@@ -113,3 +113,4 @@ export function createConnectorExecutors(options: CoreExecutorOptions = {}): Rec
   };
   return { ...createCoreExecutors({ ...options, fetch: fetchImpl }), ...createErpExecutors({ fetch: fetchImpl, budget }) };
 }
+export * from './templates/index';

@@ -30,7 +30,7 @@ export class WorkerProcess {
     databaseUrl: string,
     opts: WorkerSpawnOptions = {},
   ) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', workerEntry], {
+    this.child = spawn(process.execPath, [...(process.env.RELIABILITY_PRELOAD ? ['--import', process.env.RELIABILITY_PRELOAD] : []), '--import', 'tsx', workerEntry], {
       cwd: workerDir,
       env: {
         ...process.env,
@@ -118,7 +118,7 @@ export class WorkerSet {
 
   /** Output of every worker, for a failure report. */
   report(): string {
-    return this.all.map((w) => `--- ${w.id} (exit ${String(w.child.exitCode ?? w.child.signalCode)})\n${w.output.slice(-40).join('\n')}`).join('\n');
+    return this.all.map((w) => `--- ${w.id} (exit ${String(w.child.exitCode ?? w.child.signalCode)})\n${w.output.slice(-80).join('\n')}`).join('\n');
   }
 
   async killAll(): Promise<void> {

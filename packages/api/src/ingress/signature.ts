@@ -126,7 +126,7 @@ export async function authorizeWebhookDelivery(db: ApiDatabase, input: Authorize
     const key = await authenticateApiKey(db, input.headers, { scope: 'ingress', tenantId: input.tenantId });
     return key.ok ? { ok: true, via: 'api-key', actor: key.actor } : { ok: false, status: key.status, reason: key.reason };
   }
-  const secrets = await openWebhookSecrets(db.prisma, serverKeyring(db), input.tenantId, input.workflowId);
+  const secrets = await openWebhookSecrets(db.prisma, () => serverKeyring(db), input.tenantId, input.workflowId);
   if (secrets.length === 0) return { ok: true, via: 'none', actor: 'anonymous' };
 
   const verified = verifyWebhookSignature({ secrets, headers: input.headers, rawBody: input.rawBody, now: input.now });

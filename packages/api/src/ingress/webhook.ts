@@ -2,8 +2,11 @@ import { enqueueRunWithKeys, findRunByIdempotencyKey, findTenantBySlug, findWebh
 import { CORRELATION_ID_HEADER, resolveCorrelationId, type Graph, type HttpResponseSpec } from '@switchyard/workflow';
 import { webhookTriggerConfig } from '../graph-input';
 import type { ApiDatabase } from '../trpc';
+import { parseJsonSafely } from '../security/safe-json';
 import { businessKeysOf } from './business-keys';
+import { checkIngressRateLimit } from './rate-limit';
 import { idempotencyKeyOf, normalizeHeaders, payloadHash, type HeaderInput } from './request';
+import { authorizeWebhookDelivery } from './signature';
 
 /** Bodies above 1 MiB are refused before parsing: trigger payloads are stored with every run. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -39,7 +42,8 @@ function parseJsonBody(raw: Uint8Array | string): Parsed {
   }
   if (text.trim() === '') return { ok: false, reason: 'the body is empty; send a JSON document' };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // Drops __proto__/constructor/prototype keys: stored payloads never carry them (hardening).
+    return { ok: true, value: parseJsonSafely(text) };
   } catch (error) {
     return { ok: false, reason: `the body is not JSON: ${(error as Error).message}` };
   }
@@ -61,10 +65,16 @@ export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): P
   }
   const tenant = await findTenantBySlug(db.prisma, request.tenantSlug);
   if (!tenant) return reply(404, { error: `unknown tenant ${JSON.stringify(request.tenantSlug)}` });
+  const limited = await checkIngressRateLimit(db, tenant.id);
+  if (!limited.ok) return reply(429, { error: limited.reason }, { 'retry-after': String(limited.retryAfterSeconds) });
   const target = await findWebhookTarget(db.prisma, tenant.id, request.path);
   if (!target?.activeVersion) {
     return reply(404, { error: `no published workflow of tenant ${JSON.stringify(tenant.slug)} listens on ${JSON.stringify(request.path)}` });
   }
+
+  // Signature (or ingress API key) before the body is even parsed: an unauthenticated delivery starts nothing.
+  const auth = await authorizeWebhookDelivery(db, { tenantId: tenant.id, workflowId: target.workflowId, headers: normalizeHeaders(request.headers), rawBody: request.rawBody });
+  if (!auth.ok) return reply(auth.status, { error: auth.reason }, auth.status === 401 ? { 'www-authenticate': 'Bearer realm="switchyard", Standard-Webhooks' } : {});
 
   const parsed = parseJsonBody(request.rawBody);
   if (!parsed.ok) return reply(400, { error: parsed.reason });

@@ -10,6 +10,7 @@ import { connectionsRouter } from './connections';
 import { designerRouter } from './designer';
 import { mappingsRouter } from './mappings';
 import { runsRouter } from './runs';
+import { templatesRouter } from './templates';
 import { tenantsRouter } from './tenants';
 import { webhooksRouter } from './webhooks';
 import { workflowsRouter } from './workflows';
@@ -25,6 +26,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   connections: connectionsRouter,
   mappings: mappingsRouter,
+  templates: templatesRouter,
   events: eventsRouter,
   approvals: approvalsRouter,
   policies: policiesRouter,

@@ -8,7 +8,8 @@ export interface ErpTarget {
   kind: string;
   invoice?: { recordType: string; object: 'invoice' | 'journalEntry' };
   salesOrder?: { recordType: string; cancel: Record<string, unknown> };
-  journal?: { recordType: string };
+  /** `post`: the journal is a batch that a bound action posts to the ledger (Business Central). */
+  journal?: { recordType: string; post?: boolean };
   vendorBill?: { recordType: string };
   /** Business Central sales documents need the customer to exist first. */
   customerFirst?: { recordType: string };
@@ -36,6 +37,8 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     invoice: { recordType: 'salesInvoices', object: 'invoice' },
     salesOrder: { recordType: 'salesOrders', cancel: { operation: 'delete', recordType: 'salesOrders', idPath: 'output.id' } },
     customerFirst: { recordType: 'customers' },
+    // One general journal batch per posting, keyed by the document number, posted once its lines are in.
+    journal: { recordType: 'journals', post: true },
     fixes: {
       invoice: { billToAddressLine1: '', billToAddressLine2: '', billToCity: '', billToState: '', billToPostCode: '', billToCountry: '' },
       salesOrder: { shipToAddressLine1: '', shipToAddressLine2: '', shipToCity: '', shipToState: '', shipToPostCode: '', shipToCountry: '' },
@@ -50,6 +53,12 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     fixes: {
       invoice: { NetDueDate: '', 'to_Item[].TaxAmount': '', 'to_Item[].TaxCode': '', 'to_Item[].GLAccount': '' },
       salesOrder: { 'to_Item[].to_PricingElement': '' },
+      // The posting service takes the items as to_Item; the default mapping names them after the SOAP structure.
+      journalEntry: {
+        to_JournalEntryItem: '',
+        ExchangeRate: '',
+        to_Item: `[lines.{"GLAccount": $lookup('accounts', account), "AmountInTransactionCurrency": $number(debit) > 0 ? debit : '-' & credit, "DocumentItemText": $substring(memo ? memo : '', 0, 50), "CostCenter": costCenter}]`,
+      },
     },
   },
   workday: {

@@ -17,8 +17,8 @@ export interface WorkflowTemplate<Params = unknown> {
   name: string;
   description: string;
   erps: readonly TemplateErp[];
-  /** Connections the template needs: the ERP's, and `back-office` for billing, CRM and warehouse. */
-  connections: ReadonlyArray<'erp' | 'back-office'>;
+  /** Connections the template needs: the ERP's, `back-office` for billing, CRM and warehouse, `rest` for another API. */
+  connections: ReadonlyArray<'erp' | 'back-office' | 'rest'>;
   /** The canonical objects whose tenant overlay (for the chosen ERP) the template bakes in. */
   mappingObjects(erp: TemplateErp): string[];
   parameters: z.ZodType<unknown, Params>;

@@ -80,14 +80,24 @@ export async function revokeOldWebhookSecrets(db: DbClient, tenantId: string, wo
   return count;
 }
 
-/** The live secrets in clear, newest first, for verifying a delivery. Empty when the route is unsigned. */
-export async function openWebhookSecrets(db: DbClient, keyring: SecretKeyring, tenantId: string, workflowId: string): Promise<string[]> {
+/**
+ * The live secrets in clear, newest first, for verifying a delivery. Empty when the route is unsigned.
+ * The keyring may be passed lazily: an unsigned route (the demo's) then needs no secret key at all.
+ */
+export async function openWebhookSecrets(
+  db: DbClient,
+  keyringOrLoader: SecretKeyring | (() => SecretKeyring),
+  tenantId: string,
+  workflowId: string,
+): Promise<string[]> {
   const rows = await db.webhookSecret.findMany({
     where: { tenantId, workflowId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: LIVE_WEBHOOK_SECRETS,
     select: { id: true, keyId: true, encryptedSecret: true },
   });
+  if (rows.length === 0) return [];
+  const keyring = typeof keyringOrLoader === 'function' ? keyringOrLoader() : keyringOrLoader;
   return rows.map((row) => {
     const value = decryptSecret(keyring, row.keyId, binding(tenantId, row.id), row.encryptedSecret);
     if (typeof value !== 'string') throw new TypeError(`webhook secret ${row.id} does not hold a string`);

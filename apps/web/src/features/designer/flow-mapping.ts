@@ -1,7 +1,7 @@
 import type { Edge } from '@xyflow/react';
 import type { Graph, GraphIssue, GraphNode } from '@switchyard/workflow';
 import { kindsByName, portsOf } from './kinds';
-import type { DesignerCategory, DesignerNode } from './node-types';
+import { CARD_WIDTH, cardHeight, type DesignerCategory, type DesignerNode } from './node-types';
 import type { NodeRunStatus } from './run-overlay';
 
 /**
@@ -126,6 +126,9 @@ function projectNode(graph: Graph, node: GraphNode, nodeIssues: readonly GraphIs
     position: view.dragging.get(node.id) ?? node.position,
     selected: view.selectedNodes.has(node.id),
     data,
+    // Cards have a fixed size: React Flow can cull and fit the view before it has measured them.
+    initialWidth: CARD_WIDTH,
+    initialHeight: cardHeight(data.ports.length),
   };
   // React Flow only keeps a node's size on the node object itself: without it every update would re-measure.
   if (measured) flowNode.measured = measured;

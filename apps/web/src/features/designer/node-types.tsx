@@ -1,5 +1,5 @@
 'use client';
-import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { Handle, Position, useStore, type Node, type NodeProps, type NodeTypes, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
 import styles from './node-card.module.css';
 
@@ -51,7 +51,28 @@ const PORT_CLASS: Record<string, string | undefined> = {
   false: styles.portFalse,
 };
 
+/**
+ * Cards have a fixed size (so React Flow can lay them out and fit the view before measuring them,
+ * and so the level of detail can change without moving a handle): a 42 px header and an 18 px row
+ * per output port, plus borders and padding.
+ */
+export const CARD_WIDTH = 190;
+const HEADER_TOP = 3 + 42 + 1 + 2;
+const PORT_ROW = 18;
+export function cardHeight(ports: number): number {
+  return ports === 0 ? 46 : HEADER_TOP + PORT_ROW * ports + 2 + 1;
+}
+
+/**
+ * Level of detail by zoom: zoomed far out, a card is a few pixels wide and its text unreadable, yet
+ * drawing it costs the same; a thousand of them made panning crawl. Below 0.45 only the label is
+ * drawn (larger), below 0.2 only the coloured block. Only crossing a threshold re-renders the cards.
+ */
+type Detail = 'full' | 'label' | 'block';
+const detailOf = (s: ReactFlowState): Detail => (s.transform[2] < 0.2 ? 'block' : s.transform[2] < 0.45 ? 'label' : 'full');
+
 function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { category: DesignerCategory }) {
+  const detail = useStore(detailOf);
   const issueCount = data.issues.length;
   const classes = [
     styles.card,
@@ -61,9 +82,40 @@ function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { 
     data.runStatus ? styles[`run_${data.runStatus}`] : '',
     data.decoration ? styles[`diff_${data.decoration}`] : '',
   ];
+  const height = cardHeight(data.ports.length);
+  if (detail !== 'full') {
+    return (
+      <div
+        className={[...classes, styles.coarse].filter(Boolean).join(' ')}
+        style={{ height }}
+        data-testid={`node-${id}`}
+        data-kind={data.kind}
+        data-node-id={id}
+        data-run-status={data.runStatus}
+        data-pinned={data.pinned ? 'true' : undefined}
+        data-diff={data.decoration}
+        title={data.label}
+      >
+        {!data.isTrigger && <Handle type="target" position={Position.Left} id="in" className={styles.handle} data-testid={`handle-${id}-in`} />}
+        {detail === 'label' && <div className={styles.coarseLabel}>{data.label}</div>}
+        {data.ports.map((port, i) => (
+          <Handle
+            key={port}
+            type="source"
+            position={Position.Right}
+            id={port}
+            className={`${styles.handle} ${PORT_CLASS[port] ?? ''}`}
+            style={{ top: HEADER_TOP + PORT_ROW * i + PORT_ROW / 2 }}
+            data-testid={`handle-${id}-${port}`}
+          />
+        ))}
+      </div>
+    );
+  }
   return (
     <div
       className={classes.filter(Boolean).join(' ')}
+      style={{ height }}
       data-testid={`node-${id}`}
       data-kind={data.kind}
       data-node-id={id}

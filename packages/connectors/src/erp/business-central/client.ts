@@ -39,6 +39,13 @@ export interface BusinessCentralSettings {
   clientSecret: string;
 }
 
+/** A posted journal has no lines left; a posted sales invoice is no longer a draft. */
+function alreadyPosted(set: string, record: BcRecord): boolean {
+  if (set === 'journals') return Array.isArray(record.journalLines) && record.journalLines.length === 0;
+  if (set === 'salesInvoices') return typeof record.status === 'string' && record.status !== 'Draft';
+  return false;
+}
+
 export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 /**
@@ -177,6 +184,8 @@ export class BusinessCentralClient implements RecordOperations {
   async action(set: string, ref: RecordRef, action: string): Promise<RecordResult> {
     const target = await this.resolve(set, ref);
     if (!target) throw this.http.permanent('not_found', `no ${set} record to ${action}`);
+    // Posting twice is refused by BC; a retry after a lost answer must find it done instead.
+    if (action === 'post' && alreadyPosted(set, target)) return { ...this.result(set, target), alreadyDone: true };
     const url = new URL(`${this.root}/${set}(${target.id})/Microsoft.NAV.${action}`);
     const response = await this.call({ method: 'POST', url });
     if (response.status !== 204 && response.status !== 200) throw this.http.failure(response);

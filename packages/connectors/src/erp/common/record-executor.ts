@@ -25,6 +25,8 @@ export interface RecordResult {
   externalId?: string;
   /** True when a write created the record, false when it found (and maybe updated) one; absent when unknown. */
   created?: boolean;
+  /** An action found its work already done (a retried posting): nothing was changed. */
+  alreadyDone?: boolean;
   record: unknown;
 }
 
