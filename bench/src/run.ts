@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDatabase, type Database } from '@switchyard/db';
 import { UsageError, parseBenchArgs } from './lib/args';
-import { killAllSync, logTail, spawnChild, stopAll } from './lib/children';
+import { killAllSync, stopAll } from './lib/children';
 import {
   DEFAULT_SERVER_URL,
   RefusedDatabaseError,
@@ -28,6 +28,7 @@ import { notMeasured, type ResultEntry, type Scenario, type Section, type Shared
 import { seedBench } from './lib/seed';
 import { FULL, SMOKE } from './lib/sizes';
 import { Stack } from './lib/stack';
+import { WEB_SNAPSHOT, buildWeb, snapshotWeb } from './lib/web-build';
 import { ceiling } from './scenarios/ceiling';
 import { claimPlan } from './scenarios/claim-plan';
 import { cost } from './scenarios/cost';
@@ -107,26 +108,6 @@ function installExitHandlers(serverUrl: string): void {
   });
 }
 
-async function buildWeb(logDir: string): Promise<void> {
-  // Other jobs on the machine may be building apps/web too; Next refuses a second concurrent build.
-  for (let attempt = 1; ; attempt++) {
-    log(`building apps/web (next build)${attempt > 1 ? `, attempt ${attempt}` : ''}…`);
-    const child = spawnChild('next-build', 'pnpm', ['--filter', '@switchyard/web', 'build'], {
-      cwd: repoRoot,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-      logFile: path.join(logDir, `00-next-build-${attempt}.log`),
-    });
-    const code = await child.exited;
-    if (code === 0) return;
-    const tail = await logTail(child.logFile, 30);
-    if (attempt < 30 && tail.includes('Another next build process is already running')) {
-      await new Promise((resolve) => setTimeout(resolve, 10_000));
-      continue;
-    }
-    throw new Error(`next build failed (exit ${code}):\n${tail}`);
-  }
-}
-
 async function main(): Promise<number> {
   const started = Date.now();
   const args = parseBenchArgs(process.argv.slice(2), Object.keys(SCENARIOS));
@@ -145,8 +126,9 @@ async function main(): Promise<number> {
   process.env.SWITCHYARD_SECRET_KEY ||= randomBytes(32).toString('base64');
   const loadAverageAtStart = os.loadavg();
 
-  const buildId = path.join(repoRoot, 'apps/web/.next/BUILD_ID');
-  if (args.build === true || !existsSync(buildId)) await buildWeb(logDir);
+  if (args.build === true || !existsSync(path.join(repoRoot, 'apps/web/.next/BUILD_ID'))) await buildWeb(repoRoot, logDir, log);
+  const buildId = await snapshotWeb(repoRoot);
+  log(`web build ${buildId} copied to ${WEB_SNAPSHOT}`);
 
   benchDb = await createBenchDatabase(serverUrl);
   log(`created database ${benchDb.name}`);

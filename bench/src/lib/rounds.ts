@@ -47,6 +47,7 @@ export function statusSummary(rounds: Round[]): string {
   const totals: Record<string, number> = {};
   let errors = 0;
   let timeouts = 0;
+  const firstError = rounds.find((r) => r.load.firstError)?.load.firstError;
   for (const r of rounds) {
     for (const [code, n] of Object.entries(r.load.statusCodes)) totals[code] = (totals[code] ?? 0) + n;
     errors += r.load.errors;
@@ -55,7 +56,7 @@ export function statusSummary(rounds: Round[]): string {
   const codes = Object.entries(totals)
     .map(([code, n]) => `${n}× ${code}`)
     .join(', ');
-  return `responses ${codes || 'none'}; ${errors} connection errors, ${timeouts} timeouts`;
+  return `responses ${codes || 'none'}; ${errors} connection errors, ${timeouts} timeouts${firstError ? `; first failure: ${firstError}` : ''}`;
 }
 
 /** CPU of the middle round, as text. */

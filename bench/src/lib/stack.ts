@@ -6,6 +6,7 @@ import type { Database } from '@switchyard/db';
 import { logTail, spawnChild, waitUntil, type Child } from './children';
 import type { LoadResult, LoadSpec } from '../procs/load';
 import { JSON_HEADERS_WITH_KEY, ORDER_BODY } from './payloads';
+import { WEB_SNAPSHOT } from './web-build';
 import type { BenchSeed } from './seed';
 import type { Sizes } from './sizes';
 
@@ -84,8 +85,9 @@ export class Stack {
   /** `next start` of the production build in apps/web, on a free loopback port. */
   async startWeb(opts: { nodeFlags?: string[] } = {}): Promise<void> {
     if (this.webChild) throw new Error('the web server is already running');
-    const webDir = path.join(this.paths.repoRoot, 'apps/web');
-    const nextBin = createRequire(path.join(webDir, 'package.json')).resolve('next/dist/bin/next');
+    const nextBin = createRequire(path.join(this.paths.repoRoot, 'apps/web/package.json')).resolve('next/dist/bin/next');
+    // The private copy of the build (web-build.ts), so that other builds of apps/web cannot disturb it.
+    const webDir = path.join(this.paths.repoRoot, WEB_SNAPSHOT);
     const port = await freePort();
     const child = spawnChild('web', process.execPath, [...(opts.nodeFlags ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
       cwd: webDir,

@@ -27,11 +27,19 @@ export interface LoadSpec {
   signingSecret?: string;
 }
 
-function signed(spec: LoadSpec): autocannon.Request[] {
-  const key = Buffer.from((spec.signingSecret ?? '').replace(/^whsec_/, ''), 'base64');
+let firstError: string | undefined;
+
+function onResponse(status: number, body: string): void {
+  if (firstError === undefined && (status < 200 || status >= 300)) firstError = `${status} ${body.slice(0, 300)}`;
+}
+
+function requestsOf(spec: LoadSpec): autocannon.Request[] {
+  if (!spec.signingSecret) return [{ method: spec.method ?? 'POST', onResponse }];
+  const key = Buffer.from(spec.signingSecret.replace(/^whsec_/, ''), 'base64');
   return [
     {
       method: spec.method ?? 'POST',
+      onResponse,
       setupRequest: (request) => {
         const id = randomUUID();
         const body = (spec.body ?? '').split('[<id>]').join(id);
@@ -59,6 +67,8 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   latency: { p50: number; p90: number; p99: number; max: number; mean: number };
   reqPerS: number;
+  /** Status and body of the first non-2xx answer, to say why requests failed. */
+  firstError?: string;
   /** CPU this load generator used (user + system), so it can be told apart from the system under test. */
   cpuS: number;
 }
@@ -77,7 +87,7 @@ async function main(): Promise<void> {
     timeout: spec.timeoutS ?? 30,
     // `[<id>]` in headers or body becomes a fresh id per request: every request is a new run.
     idReplacement: !spec.signingSecret,
-    ...(spec.signingSecret ? { requests: signed(spec) } : {}),
+    requests: requestsOf(spec),
     pipelining: 1,
   });
   const statusCodes: Record<string, number> = {};
@@ -92,6 +102,7 @@ async function main(): Promise<void> {
     statusCodes,
     latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
     reqPerS: result['2xx'] / result.duration,
+    ...(firstError === undefined ? {} : { firstError }),
     cpuS: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);

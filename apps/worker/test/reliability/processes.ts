@@ -118,7 +118,7 @@ export class WorkerSet {
 
   /** Output of every worker, for a failure report. */
   report(): string {
-    return this.all.map((w) => `--- ${w.id} (exit ${String(w.child.exitCode ?? w.child.signalCode)})\n${w.output.slice(-80).join('\n')}`).join('\n');
+    return this.all.map((w) => `--- ${w.id} (exit ${String(w.child.exitCode ?? w.child.signalCode)})\n${w.output.slice(-60).join('\n')}`).join('\n');
   }
 
   async killAll(): Promise<void> {
