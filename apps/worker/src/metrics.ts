@@ -84,9 +84,12 @@ export function instrumentExecutors(executors: ExecutorRegistry, metrics: Worker
         throw err;
       } finally {
         const seconds = (performance.now() - began) / 1000;
-        const tenant = await labelOf(ctx.tenantId);
-        metrics.stepDuration.observe({ tenant, kind, outcome }, seconds);
-        metrics.stepAttempts.inc({ tenant, kind, outcome, attempt: ctx.attempt > 1 ? 'retry' : 'first' });
+        const attempt = ctx.attempt > 1 ? 'retry' : 'first';
+        // Recorded off the step's path: the label lookup must never delay or fail a step.
+        void labelOf(ctx.tenantId).then((tenant) => {
+          metrics.stepDuration.observe({ tenant, kind, outcome }, seconds);
+          metrics.stepAttempts.inc({ tenant, kind, outcome, attempt });
+        });
       }
     };
   }

@@ -25,6 +25,7 @@ describe('worker metrics', () => {
     await expect(executors.transform!(ctx(1), {}, 42)).resolves.toEqual({ output: 42 });
     await expect(executors['http.request']!(ctx(2), {}, null)).rejects.toThrow('returned 503');
     await expect(executors.respond!(ctx(1), {}, null)).rejects.toThrow('bad config');
+    await new Promise((resolve) => setImmediate(resolve));
 
     const text = await metrics.registry.metrics();
     expect(text).toContain('switchyard_step_attempts_total{tenant="acme",kind="transform",outcome="succeeded",attempt="first"} 1');

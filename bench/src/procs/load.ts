@@ -42,15 +42,16 @@ function requestsOf(spec: LoadSpec): autocannon.Request[] {
       onResponse,
       setupRequest: (request) => {
         const id = randomUUID();
+        const messageId = `msg_${id}`;
         const body = (spec.body ?? '').split('[<id>]').join(id);
         const timestamp = String(Math.floor(Date.now() / 1000));
-        const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+        const signature = createHmac('sha256', key).update(`${messageId}.${timestamp}.`).update(body).digest('base64');
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name] = value.split('[<id>]').join(id);
         return {
           ...request,
           body,
-          headers: { ...headers, 'webhook-id': `msg_${id}`, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` },
+          headers: { ...headers, 'webhook-id': messageId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` },
         };
       },
     },

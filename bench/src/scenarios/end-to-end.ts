@@ -58,6 +58,7 @@ export const endToEnd: Scenario = {
         rounds.push(round);
         completedRates.push((await completedBetween(stack, from, to)) / ((to.getTime() - from.getTime()) / 1000));
       }
+      if (completedRates.every((r) => r === 0)) throw new Error(`e2e: no run completed during the rounds (${statusSummary(rounds)})`);
       const rate = summarize(completedRates);
       shared.e2eRunsPerS = rate.median;
 

@@ -26,6 +26,7 @@ export const ingest: Scenario = {
     const after = await pgSnapshot(database.pool);
 
     const accepted = rounds.reduce((n, r) => n + (r.load.statusCodes['202'] ?? 0), 0);
+    if (accepted === 0) throw new Error(`ingest: no request was accepted (${statusSummary(rounds)})`);
     const { rows } = await database.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM runs WHERE status = 'queued'`);
     const queued = Number(rows[0]?.n ?? 0);
     if (queued < accepted) throw new Error(`ingest: ${accepted} requests were answered 202 but only ${queued} runs are queued`);

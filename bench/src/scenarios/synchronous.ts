@@ -32,6 +32,7 @@ export const synchronous: Scenario = {
     const h = rows[0]!;
     const runs = Number(h.runs);
     const answered = rounds.reduce((n, r) => n + (r.load.statusCodes['200'] ?? 0), 0);
+    if (answered === 0) throw new Error(`sync: no request was answered 200 (${statusSummary(rounds)})`);
     const complete = Number(h.succeeded) === runs && Number(h.steps) === runs * 3 && Number(h.with_response) === runs;
     if (!complete) {
       throw new Error(`sync: run history incomplete: ${h.runs} runs, ${h.succeeded} succeeded, ${h.with_response} with a response, ${h.steps} steps (expected 3 per run)`);

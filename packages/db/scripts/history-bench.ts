@@ -35,17 +35,53 @@ interface Recorded {
   values: unknown[];
 }
 
-/** A pool that remembers the statements it ran, so each measured call's SQL can be EXPLAINed as is. */
+const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SET)\b/i;
+
+/**
+ * A pool that remembers the statements it ran (directly or on a checked-out client), so each
+ * measured call's SQL can be EXPLAINed as is.
+ */
 function recordingPool(pool: pg.Pool, sink: Recorded[]): pg.Pool {
+  const record = (text: string, values: unknown[]) => {
+    if (!CONTROL.test(text)) sink.push({ text, values });
+  };
   return new Proxy(pool, {
     get(target, prop, receiver) {
-      if (prop !== 'query') return Reflect.get(target, prop, receiver);
-      return (text: string, values: unknown[] = []) => {
-        sink.push({ text, values });
-        return target.query(text, values);
-      };
+      if (prop === 'query') {
+        return (text: string, values: unknown[] = []) => {
+          record(text, values);
+          return target.query(text, values);
+        };
+      }
+      if (prop === 'connect') {
+        return async () => {
+          const client = await target.connect();
+          return new Proxy(client, {
+            get(c, p, r) {
+              if (p !== 'query') return Reflect.get(c, p, r);
+              return (text: string, values: unknown[] = []) => {
+                record(text, values);
+                return c.query(text, values);
+              };
+            },
+          });
+        };
+      }
+      return Reflect.get(target, prop, receiver);
     },
   });
+}
+
+/** Runs `work` with JIT off, as the dashboards run their aggregates (list and search never reach JIT's cost threshold). */
+async function withoutJit<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN; SET LOCAL jit = off');
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
 }
 
 function percentile(samples: number[], p: number): number {
@@ -65,9 +101,8 @@ async function time<T>(fn: () => Promise<T>): Promise<number> {
 async function serverMs(pool: pg.Pool, statements: Recorded[], combine: 'sum' | 'max'): Promise<number> {
   const times: number[] = [];
   for (const s of statements) {
-    const { rows } = await pool.query<{ 'QUERY PLAN': [{ 'Planning Time': number; 'Execution Time': number }] }>(
-      `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) ${s.text}`,
-      s.values,
+    const { rows } = await withoutJit(pool, (c) =>
+      c.query<{ 'QUERY PLAN': [{ 'Planning Time': number; 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, FORMAT JSON) ${s.text}`, s.values),
     );
     const plan = rows[0]!['QUERY PLAN'][0];
     times.push(plan['Planning Time'] + plan['Execution Time']);
@@ -91,7 +126,7 @@ interface Plan {
 async function explain(pool: pg.Pool, name: string, statements: Recorded[]): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const [i, s] of statements.entries()) {
-    const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.values);
+    const { rows } = await withoutJit(pool, (c) => c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.values));
     plans.push({ name: statements.length > 1 ? `${name} #${i + 1}` : name, plan: rows.map((r) => r['QUERY PLAN']).join('\n') });
   }
   return plans;

@@ -19,20 +19,23 @@ export interface SeedOptions {
   log: (message: string) => void;
 }
 
-const graph = (host: string) =>
+/** Node ids are random per node in the designer; here `post_<workflow>`, unique per workflow like real ones. */
+const graph = (postId: string, host: string) =>
   JSON.stringify({
     schemaVersion: 1,
     settings: {},
     nodes: [
       { id: 'hook', kind: 'trigger.webhook', position: { x: 0, y: 0 }, config: { path: 'in', businessKeyPaths: ['number'] } },
       { id: 'map', kind: 'transform', position: { x: 200, y: 0 }, config: { expression: '$' } },
-      { id: 'post', kind: 'http.request', position: { x: 400, y: 0 }, config: { url: `https://${host}/api/invoices` } },
+      { id: postId, kind: 'http.request', position: { x: 400, y: 0 }, config: { url: `https://${host}/api/invoices` } },
     ],
     edges: [
       { id: 'e1', source: 'hook', sourcePort: 'out', target: 'map' },
-      { id: 'e2', source: 'map', sourcePort: 'out', target: 'post' },
+      { id: 'e2', source: 'map', sourcePort: 'out', target: postId },
     ],
   });
+
+const postNodeId = (workflowId: string) => `post_${workflowId.slice(0, 8)}`;
 
 export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<void> {
   await pool.query(
@@ -49,11 +52,15 @@ export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<voi
     `SELECT id, tenant_id, row_number() OVER (ORDER BY tenant_id, name)::int AS n FROM workflows`,
   );
   for (const w of workflows.rows) {
-    await pool.query(
-      `INSERT INTO workflow_versions (id, tenant_id, workflow_id, version, graph)
-       SELECT gen_random_uuid(), $1, $2, v, $3::jsonb FROM generate_series(1, $4) v`,
-      [w.tenant_id, w.id, graph(`erp-${w.n % 17}.example.com`), VERSIONS],
-    );
+    for (let v = 1; v <= VERSIONS; v++) {
+      // Every 4th workflow moved its endpoint in its latest version: the dashboards must then
+      // attribute each step by its run's pinned version.
+      const host = w.n % 4 === 0 && v === VERSIONS ? `erp-moved-${w.n % 17}.example.com` : `erp-${w.n % 17}.example.com`;
+      await pool.query(
+        `INSERT INTO workflow_versions (id, tenant_id, workflow_id, version, graph) VALUES (gen_random_uuid(), $1, $2, $3, $4::jsonb)`,
+        [w.tenant_id, w.id, v, graph(postNodeId(w.id), host)],
+      );
+    }
   }
   await pool.query(`UPDATE workflows w SET active_version_id = (SELECT id FROM workflow_versions v WHERE v.workflow_id = w.id ORDER BY version DESC LIMIT 1)`);
 
@@ -120,7 +127,8 @@ export async function seedHistory(pool: pg.Pool, opts: SeedOptions): Promise<voi
   await pool.query(
     `INSERT INTO steps (id, tenant_id, run_id, node_id, activation_id, attempt, status, idempotency_key, input, output, error,
                         started_at, finished_at, duration_ms)
-     SELECT gen_random_uuid(), r.tenant_id, r.id, n.node_id, 'a' || n.k, a.attempt,
+     SELECT gen_random_uuid(), r.tenant_id, r.id, CASE WHEN n.node_id = 'post' THEN 'post_' || left(r.workflow_id::text, 8) ELSE n.node_id END,
+            'a' || n.k, a.attempt,
             CASE WHEN n.node_id = 'post' AND (a.attempt < a.attempts OR r.status IN ('failed', 'compensated')) THEN 'failed' ELSE 'succeeded' END,
             r.id || ':' || n.node_id, r.trigger_payload, '{"status":201}'::jsonb,
             CASE WHEN n.node_id = 'post' AND (a.attempt < a.attempts OR r.status IN ('failed', 'compensated'))

@@ -186,7 +186,8 @@ interface BucketRow {
 
 /** Runs started per bucket, zero-filled so that a chart shows quiet periods as quiet. */
 async function runSeries(pool: pg.Pool, w: Window, bucketSeconds: number): Promise<{ rows: BucketRow[]; points: SeriesPoint[] }> {
-  const { rows } = await pool.query<{ at: Date; runs: string; succeeded: string; failed: string; cancelled: string; live: string }>(
+  const rows = (await dashboardQuery(
+    pool,
     `SELECT date_bin($4::interval, r.created_at, $2::timestamptz) AS at,
             count(*) AS runs,
             count(*) FILTER (WHERE r.status = 'succeeded') AS succeeded,
@@ -199,7 +200,7 @@ async function runSeries(pool: pg.Pool, w: Window, bucketSeconds: number): Promi
     // Every status, listed: it makes (tenant_id, status, created_at) a set of exact ranges (an
     // index-only scan of the window) instead of a walk over each tenant's whole index.
     [w.tenants, w.from, w.to, `${bucketSeconds} seconds`, ALL_RUN_STATUSES],
-  );
+  )) as { at: Date; runs: string; succeeded: string; failed: string; cancelled: string; live: string }[];
   const byStart = new Map(rows.map((r) => [r.at.getTime(), r]));
   const bucketMs = bucketSeconds * 1000;
   const out: BucketRow[] = [];
@@ -212,7 +213,8 @@ async function runSeries(pool: pg.Pool, w: Window, bucketSeconds: number): Promi
 }
 
 async function workflowStats(pool: pg.Pool, w: Window): Promise<WorkflowStats[]> {
-  const { rows } = await pool.query(
+  const rows = await dashboardQuery(
+    pool,
     `WITH agg AS (
        SELECT r.tenant_id, r.workflow_id, count(*) AS runs,
               count(*) FILTER (WHERE r.status = 'succeeded') AS succeeded,
@@ -235,10 +237,10 @@ async function workflowStats(pool: pg.Pool, w: Window): Promise<WorkflowStats[]>
     [w.tenants, w.from, w.to],
   );
   return rows.map((r) => ({
-    tenantId: r.tenant_id,
-    tenantSlug: r.tenant_slug,
-    workflowId: r.workflow_id,
-    workflowName: r.workflow_name,
+    tenantId: String(r.tenant_id),
+    tenantSlug: String(r.tenant_slug),
+    workflowId: String(r.workflow_id),
+    workflowName: String(r.workflow_name),
     runs: num(r.runs),
     succeeded: num(r.succeeded),
     failed: num(r.failed),
@@ -249,7 +251,8 @@ async function workflowStats(pool: pg.Pool, w: Window): Promise<WorkflowStats[]>
 }
 
 async function stepTotals(pool: pg.Pool, w: Window): Promise<{ attempts: number; retries: number }> {
-  const { rows } = await pool.query<{ attempts: string; retries: string }>(
+  const rows = await dashboardQuery(
+    pool,
     `SELECT count(*) AS attempts, count(*) FILTER (WHERE s.attempt > 1) AS retries
        FROM steps s
       WHERE s.tenant_id = ANY($1::uuid[]) AND s.started_at >= $2 AND s.started_at < $3`,
@@ -264,38 +267,65 @@ async function stepTotals(pool: pg.Pool, w: Window): Promise<{ attempts: number;
  * host is cut from the configured URL in SQL (credentials and path dropped).
  */
 async function endpointStats(pool: pg.Pool, w: Window): Promise<EndpointStats[]> {
-  const { rows } = await pool.query(
+  const rows = await dashboardQuery(
+    pool,
     `WITH http_nodes AS MATERIALIZED (
-       SELECT v.id AS version_id, n->>'id' AS node_id,
+       SELECT v.tenant_id, v.id AS version_id, n->>'id' AS node_id,
               lower(substring(n->'config'->>'url' FROM '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#]+)')) AS host
          FROM workflow_versions v CROSS JOIN LATERAL jsonb_array_elements(v.graph->'nodes') n
         WHERE v.tenant_id = ANY($1::uuid[]) AND n->>'kind' = 'http.request'
      ),
+     -- Node ids are random per node, so within a tenant a node id almost always has one host in
+     -- every version; only a node whose URL changed between versions needs its run's version.
+     node_hosts AS MATERIALIZED (
+       SELECT tenant_id, node_id, min(host) AS host, count(DISTINCT host) AS hosts
+         FROM http_nodes GROUP BY tenant_id, node_id
+     ),
      http_steps AS MATERIALIZED (
-       -- Steps do not carry their version: the run does. Joined here, before the nodes, so each
-       -- step meets exactly its own version's node.
-       -- A scalar subquery, so each step costs one primary-key probe whatever the planner
-       -- estimates (a hash join would read every run of the tenants).
-       SELECT (SELECT r.version_id FROM runs r WHERE r.id = s.run_id AND r.tenant_id = s.tenant_id) AS version_id,
-              s.node_id, s.status, s.duration_ms
-         FROM steps s
+       SELECT s.tenant_id, s.run_id, s.node_id, s.status, s.duration_ms, nh.host, nh.hosts
+         FROM steps s JOIN node_hosts nh ON nh.tenant_id = s.tenant_id AND nh.node_id = s.node_id
         WHERE s.tenant_id = ANY($1::uuid[]) AND s.started_at >= $2 AND s.started_at < $3
-          AND s.node_id = ANY(ARRAY(SELECT DISTINCT node_id FROM http_nodes))
+     ),
+     resolved AS (
+       SELECT host, status, duration_ms FROM http_steps WHERE hosts = 1
+       UNION ALL
+       SELECT h.host, hs.status, hs.duration_ms
+         FROM http_steps hs
+         JOIN http_nodes h ON h.tenant_id = hs.tenant_id AND h.node_id = hs.node_id
+          AND h.version_id = (SELECT r.version_id FROM runs r WHERE r.id = hs.run_id AND r.tenant_id = hs.tenant_id)
+        WHERE hs.hosts > 1
      )
-     SELECT h.host, count(*) AS calls, count(*) FILTER (WHERE hs.status = 'failed') AS failures,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY hs.duration_ms) AS p50,
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY hs.duration_ms) AS p95
-       FROM http_steps hs
-       JOIN http_nodes h ON h.version_id = hs.version_id AND h.node_id = hs.node_id
-      WHERE h.host IS NOT NULL
-      GROUP BY h.host`,
+     SELECT host, count(*) AS calls, count(*) FILTER (WHERE status = 'failed') AS failures,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+       FROM resolved WHERE host IS NOT NULL
+      GROUP BY host`,
     [w.tenants, w.from, w.to],
   );
   return rows.map((r) => {
     const calls = num(r.calls);
     const failures = num(r.failures);
-    return { host: r.host, calls, failures, failureRate: calls === 0 ? 0 : failures / calls, p50Ms: num(r.p50), p95Ms: num(r.p95) };
+    return { host: String(r.host), calls, failures, failureRate: calls === 0 ? 0 : failures / calls, p50Ms: num(r.p50), p95Ms: num(r.p95) };
   });
+}
+
+/**
+ * Aggregates over thousands of rows get cost estimates above jit_above_cost, and JIT compilation
+ * then costs more than the query (1.2 s of 2 s in history-bench.ts): off for these statements.
+ */
+async function dashboardQuery(pool: pg.Pool, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY; SET LOCAL jit = off');
+    const { rows } = await client.query<Record<string, unknown>>(sql, params);
+    await client.query('COMMIT');
+    return rows;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 async function deadLetterCount(pool: pg.Pool, w: Window): Promise<number> {

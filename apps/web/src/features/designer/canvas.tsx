@@ -47,6 +47,16 @@ interface CanvasProps {
 // Above this many nodes only what is in view is rendered (React Flow's culling), so panning a large
 // graph moves a few dozen cards, not a thousand.
 const CULL_ABOVE = 200;
+// A large graph opens at a readable zoom on its start instead of fitted: fitting a thousand nodes
+// shows unreadable specks and makes the browser draw all of them. Shift+1 still fits everything.
+const FIT_ON_OPEN_UP_TO = 300;
+const LARGE_GRAPH_ZOOM = 0.75;
+
+function openingViewport(graph: Graph): { x: number; y: number; zoom: number } {
+  const start = graph.nodes.find((n) => kindsByName.get(n.kind)?.isTrigger) ?? graph.nodes[0];
+  const at = start?.position ?? { x: 0, y: 0 };
+  return { x: 80 - at.x * LARGE_GRAPH_ZOOM, y: 120 - at.y * LARGE_GRAPH_ZOOM, zoom: LARGE_GRAPH_ZOOM };
+}
 
 const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
 
@@ -65,6 +75,7 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
   const [dragging, setDragging] = useState<ReadonlyMap<string, { x: number; y: number }>>(new Map());
 
+  const [opening] = useState(() => (graph.nodes.length > FIT_ON_OPEN_UP_TO ? openingViewport(graph) : null));
   const nodeCache = useRef<FlowNodeCache>(new Map());
   const edgeCache = useRef<FlowEdgeCache>(new Map());
   const view = useMemo(() => ({ selectedNodes: selection.nodes, selectedEdges: selection.edges, measured, dragging }), [selection, measured, dragging]);
@@ -205,7 +216,8 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         snapToGrid
         snapGrid={[8, 8]}
-        fitView
+        fitView={opening === null}
+        {...(opening ? { defaultViewport: opening } : {})}
         fitViewOptions={FIT_VIEW}
         minZoom={0.1}
         maxZoom={2}

@@ -16,6 +16,7 @@ import { displayLabel, indexIssues, labelIds, type NodeOverlay } from './flow-ma
 import { replaceGraphOperation } from './graph-file';
 import { ImportProblems, useGraphImport } from './graph-import';
 import { kindsByName, registry } from './kinds';
+import { differsOnlyInLayout } from './layout-only';
 import { Palette } from './palette';
 import { freeSpot } from './placement';
 import { ShortcutsHelp } from './shortcuts-help';
@@ -51,9 +52,16 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
   const inherited = useQuery({ ...trpc.designer.inheritedPolicy.queryOptions({ workflowId: workflow.id }), staleTime: 60_000, refetchOnWindowFocus: false });
 
   // Validation runs in the browser on every edit (the same pure function the server uses).
+  const lastValidation = useRef<{ graph: Graph; issues: GraphIssue[] } | null>(null);
   const issues = useMemo<GraphIssue[]>(() => {
-    const result = validateGraph(graph, registry);
-    const local = result.ok ? [] : result.errors;
+    const last = lastValidation.current;
+    let local: GraphIssue[];
+    if (last && differsOnlyInLayout(last.graph, graph)) local = last.issues;
+    else {
+      const result = validateGraph(graph, registry);
+      local = result.ok ? [] : result.errors;
+      lastValidation.current = { graph, issues: local };
+    }
     const seen = new Set(local.map((i) => `${i.code}|${i.path}|${i.message}`));
     const all = [...local, ...persist.serverIssues.filter((i) => !seen.has(`${i.code}|${i.path}|${i.message}`))];
     return all.map((issue) => ({ ...issue, message: labelIds(graph, issue.message) }));

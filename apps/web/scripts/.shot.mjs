@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+const [url, out] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+await context.addCookies([{ name: 'switchyard-tenant', value: 'acme', url: 'http://127.0.0.1:3200' }]);
+const page = await context.newPage();
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+page.on('console', (m) => m.type() === 'error' && console.log('console', m.text()));
+await page.goto(url); await page.waitForTimeout(6000);
+console.log(await page.locator('.react-flow__node').count());
+await page.screenshot({ path: out });
+await browser.close();
