@@ -35,7 +35,14 @@ export const synchronous: Scenario = {
     if (answered === 0) throw new Error(`sync: no request was answered 200 (${statusSummary(rounds)})`);
     const complete = Number(h.succeeded) === runs && Number(h.steps) === runs * 3 && Number(h.with_response) === runs;
     if (!complete) {
-      throw new Error(`sync: run history incomplete: ${h.runs} runs, ${h.succeeded} succeeded, ${h.with_response} with a response, ${h.steps} steps (expected 3 per run)`);
+      const { rows: shapes } = await database.pool.query<{ steps: string; response: boolean; n: string; nodes: string }>(
+        `SELECT s.steps::text, r.response IS NOT NULL AS response, count(*)::text AS n, min(s.nodes) AS nodes
+           FROM runs r JOIN LATERAL (SELECT count(*) AS steps, string_agg(node_id || ':' || status, ',' ORDER BY started_at) AS nodes
+                                       FROM steps WHERE run_id = r.id) s ON true
+          GROUP BY 1, 2`,
+      );
+      const detail = shapes.map((x) => `${x.n} runs with ${x.steps} steps (${x.nodes}), response ${x.response}`).join('; ');
+      throw new Error(`sync: run history incomplete: ${h.runs} runs, ${h.succeeded} succeeded, ${h.with_response} with a response, ${h.steps} steps (expected 3 per run): ${detail}`);
     }
     const rate = summarize(rounds.map((r) => (r.load.statusCodes['200'] ?? 0) / r.load.durationS));
     const p99 = summarize(rounds.map((r) => r.load.latency.p99));

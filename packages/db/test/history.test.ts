@@ -210,6 +210,30 @@ describe.skipIf(Boolean(postgres.skipReason))('run history, dashboards and reten
     expect(metrics.find((m) => m.slug === 'globex')).toMatchObject({ deadLetters: 7, recentByStatus: { failed: 5 }, backlog: 0 });
   });
 
+  it('attributes endpoint calls by the run\'s pinned version when a node\'s URL changed between versions', async () => {
+    const a = await publishWorkflow(db, 'acme', httpGraph);
+    const moved = structuredClone(httpGraph);
+    (moved.nodes[1]!.config as { url: string }).url = 'https://erp-new.example.com/invoices';
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO workflow_versions (id, tenant_id, workflow_id, version, graph) VALUES (gen_random_uuid(), $1, $2, 2, $3) RETURNING id`,
+      [a.tenantId, a.workflowId, JSON.stringify(moved)],
+    );
+    const onOld = await seed(a, { createdAt: minutesAgo(5) });
+    const onNew = await seed(a, { createdAt: minutesAgo(4), versionId: rows[0]!.id });
+    for (const [run, ms] of [[onOld, 10], [onNew, 30], [onNew, 50]] as const) {
+      await db.pool.query(
+        `INSERT INTO steps (id, tenant_id, run_id, node_id, activation_id, attempt, status, idempotency_key, started_at, finished_at, duration_ms)
+         VALUES (gen_random_uuid(), $1, $2, 'post', gen_random_uuid()::text, 1, 'succeeded', 'k', $3, $3, $4)`,
+        [a.tenantId, run, minutesAgo(3), ms],
+      );
+    }
+    const d = await loadDashboard(db.pool, { tenantIds: [a.tenantId], range: '1h', now: NOW });
+    expect(d.slowestEndpoints.map((e) => [e.host, e.calls, e.p50Ms])).toEqual([
+      ['erp-new.example.com', 2, 40],
+      ['erp.example.com:8443', 1, 10],
+    ]);
+  });
+
   it('purges expired finished runs and their steps per tenant and workflow policy, keeping live runs and other tenants', async () => {
     const a = await publishWorkflow(db, 'acme');
     const b = await publishWorkflow(db, 'globex');

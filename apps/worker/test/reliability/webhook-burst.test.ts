@@ -58,7 +58,8 @@ describe.skipIf(!hasPostgres)('reliability: 20 identical webhook deliveries in p
       burst('burst-payload', 'invoices', { invoice: { number: 'INV-7' }, total: '12.50' }, {}),
     ]);
     for (const replies of [headerReplies, payloadReplies]) {
-      expect(replies.map((r) => r.status).sort()).toEqual([202, ...Array<number>(DELIVERIES - 1).fill(200)]);
+      expect(replies.filter((r) => r.status === 202)).toHaveLength(1);
+      expect(replies.filter((r) => r.status === 200)).toHaveLength(DELIVERIES - 1);
       expect(new Set(replies.map((r) => (r.body as { runId: string }).runId)).size).toBe(1);
     }
 
