@@ -11,7 +11,7 @@ await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 if (mode === 'open') await cdp.send('Profiler.start');
 await page.goto(`${BASE}/workflows/${id}`);
-await page.locator('.react-flow__node').first().waitFor({ timeout: 60000 });
+await page.locator('.react-flow__node:not([style*="visibility: hidden"])').first().waitFor({ timeout: 60000 });
 await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 if (mode !== 'open') {
   await cdp.send('Profiler.start');

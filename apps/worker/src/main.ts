@@ -2,12 +2,12 @@
  * A standalone worker process for production and scale-out: `DATABASE_URL=postgres://… pnpm worker`.
  * Any number of these share the run queue. SIGTERM drains: current steps finish, the rest is released.
  */
-import { createCoreExecutors } from '@switchyard/connectors';
 import { openDatabase } from '@switchyard/db';
 import { ConfigError, readWorkerEnv } from './env';
 import { createLogger } from './logger';
 import { startObservability } from './observability';
 import { Worker } from './worker';
+import { createWorkerExecutors } from './executors';
 
 async function main(): Promise<void> {
   const env = readWorkerEnv();
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const worker = new Worker({
     pool: db.pool,
     databaseUrl: env.databaseUrl,
-    executors: observability.instrument(createCoreExecutors()),
+    executors: observability.instrument(createWorkerExecutors({ pool: db.pool, databaseKind: 'postgres', logger })),
     logger,
     workerId: env.workerId,
     concurrency: env.concurrency,

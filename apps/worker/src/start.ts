@@ -8,19 +8,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { createCoreExecutors } from '@switchyard/connectors';
+import { startAllSimulators } from '@switchyard/erp-sim';
 import { migrate, openDatabase, resolveDatabaseConfig, startEmbeddedPostgres } from '@switchyard/db';
 import { ConfigError, readWorkerEnv, repoRoot } from './env';
 import { createLogger } from './logger';
 import { startObservability } from './observability';
 import { Worker, errorMessage } from './worker';
 import { allowlistWithReceiver, startDemoReceiver } from './demo/receiver';
+import { createWorkerExecutors } from './executors';
 import { seedDemo } from './demo/seed';
 
 const dev = process.argv.includes('--dev');
 
 async function main(): Promise<void> {
   const env = readWorkerEnv();
+  assertWebBuilt();
   const logger = createLogger(env.logLevel);
   const cleanups: Array<() => Promise<unknown>> = [];
 
@@ -47,12 +49,21 @@ async function main(): Promise<void> {
   const { seeded } = await seedDemo(db.prisma, { receiverUrl: receiver.url });
   if (seeded) logger.info('demo estate seeded: tenants acme and globex with a published "Invoice sync" workflow');
 
+  // The ERP and back-office simulators of the demo estate (NetSuite, Business Central, SAP,
+  // Workday, billing/CRM/warehouse) on loopback; their hosts join the outbound allowlist, which the
+  // web process (connection tests) inherits through the environment.
+  const simulators = await startAllSimulators({ host: '127.0.0.1' });
+  cleanups.unshift(() => simulators.close());
+  const allowlist = [allowlistWithReceiver(receiver), ...Object.values(simulators.urls).map((u) => new URL(u).host)].join(',');
+  process.env.SWITCHYARD_OUTBOUND_ALLOWLIST = allowlist;
+  logger.info({ simulators: simulators.urls }, 'ERP simulators started');
+
   const observability = await startObservability({ pool: db.pool, logger });
   cleanups.unshift(() => observability.stop());
   const worker = new Worker({
     pool: db.pool,
     databaseUrl: url,
-    executors: observability.instrument(createCoreExecutors({ outboundAllowlist: allowlistWithReceiver(receiver) })),
+    executors: observability.instrument(createWorkerExecutors({ pool: db.pool, databaseKind: kind, outboundAllowlist: allowlist, logger })),
     logger,
     workerId: env.workerId,
     concurrency: env.concurrency,
@@ -92,11 +103,16 @@ async function main(): Promise<void> {
   );
 }
 
-function startWeb(opts: { url: string; kind: string; port: number }): ChildProcess {
-  const webDir = path.join(repoRoot, 'apps/web');
+const webDir = path.join(repoRoot, 'apps/web');
+
+/** Checked before anything starts, so a missing build stops start-up with nothing half-running. */
+function assertWebBuilt(): void {
   if (!dev && !existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
     throw new ConfigError('The web app is not built: run `pnpm start` (which builds it) or `pnpm --filter @switchyard/web build`.');
   }
+}
+
+function startWeb(opts: { url: string; kind: string; port: number }): ChildProcess {
   const require = createRequire(path.join(webDir, 'package.json'));
   const nextBin = require.resolve('next/dist/bin/next');
   return spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', String(opts.port), '-H', '127.0.0.1'], {

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
  * What PostgreSQL did for a workload: committed transactions of this database (pg_stat_database),
@@ -113,4 +113,25 @@ export async function walOfDatabase(pool: pg.Pool, a: PgSnapshot, b: PgSnapshot)
     console.warn(`[bench] WAL of the bench database could not be read with pg_walinspect (${(err as Error).message}); using the cluster-wide LSN delta`);
     return null;
   }
+}
+
+/**
+ * Keeps the server from recycling WAL segments while a window is measured (other databases on a
+ * shared server can write enough WAL to force checkpoints within seconds, and walOfDatabase can
+ * only read segments that still exist). A temporary physical replication slot reserves WAL from
+ * now on and disappears with its session, so a crashed harness cannot leave it behind.
+ */
+export async function holdWal(url: string): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url, application_name: 'switchyard-bench-wal-hold' });
+  try {
+    await client.connect();
+    await client.query('SELECT pg_create_physical_replication_slot($1, true, true)', [`switchyard_bench_${process.pid}_${Date.now()}`]);
+  } catch (err) {
+    console.warn(`[bench] could not reserve WAL for the measurement (${(err as Error).message}); WAL per run may fall back to the cluster-wide figure`);
+    await client.end().catch(() => undefined);
+    return async () => undefined;
+  }
+  return async () => {
+    await client.end().catch(() => undefined);
+  };
 }

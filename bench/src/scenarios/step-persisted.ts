@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PgRunStore, claimRuns, enqueueRun } from '@switchyard/db';
 import { executeRun } from '@switchyard/engine';
 import { noopExecutors, silentLogger, systemClock } from '../lib/engine-kit';
-import { pgDiff, pgSnapshot, walOfDatabase } from '../lib/pg-stats';
+import { holdWal, pgDiff, pgSnapshot, walOfDatabase } from '../lib/pg-stats';
 import { atMost, result, type Scenario } from '../lib/report';
 import { CHAIN_LENGTH } from '../lib/seed';
 import { describeSummary, sig, summarize } from '../lib/stats';
@@ -45,25 +45,31 @@ export const stepPersisted: Scenario = {
     await runOne(); // warm-up (connections, plans, JIT), discarded
     const perRound: number[] = [];
     let stateBytes = 0;
-    const before = await pgSnapshot(database.pool);
     let ownQueries = 0;
-    for (let r = 0; r < sizes.rounds; r++) {
-      const times: number[] = [];
-      for (let i = 0; i < sizes.persistedRuns; i++) {
-        const one = await runOne();
-        // enqueue (1 transaction), claim (1) and the state-size read (1) are not steps.
-        ownQueries += 3;
-        times.push(one.msPerStep);
-        stateBytes = one.stateBytes;
+    const releaseWal = await holdWal(stack.databaseUrl);
+    let measured;
+    try {
+      const before = await pgSnapshot(database.pool);
+      for (let r = 0; r < sizes.rounds; r++) {
+        const times: number[] = [];
+        for (let i = 0; i < sizes.persistedRuns; i++) {
+          const one = await runOne();
+          // enqueue (1 transaction), claim (1) and the state-size read (1) are not steps.
+          ownQueries += 3;
+          times.push(one.msPerStep);
+          stateBytes = one.stateBytes;
+        }
+        perRound.push(times.reduce((a, b) => a + b, 0) / times.length);
       }
-      perRound.push(times.reduce((a, b) => a + b, 0) / times.length);
+      await new Promise((resolve) => setTimeout(resolve, sizes.statsSettleMs));
+      const after = await pgSnapshot(database.pool);
+      measured = { delta: pgDiff(before, after, ownQueries), ownWal: await walOfDatabase(database.pool, before, after) };
+    } finally {
+      await releaseWal();
     }
-    await new Promise((resolve) => setTimeout(resolve, sizes.statsSettleMs));
-    const after = await pgSnapshot(database.pool);
-    const delta = pgDiff(before, after, ownQueries);
+    const { delta, ownWal } = measured;
     const runs = sizes.rounds * sizes.persistedRuns;
     const s = summarize(perRound);
-    const ownWal = await walOfDatabase(database.pool, before, after);
     const walPerStep = (ownWal?.bytes ?? delta.walBytes) / (runs * CHAIN_LENGTH);
     const method =
       `executeRun with PgRunStore on PostgreSQL over the ${CHAIN_LENGTH}-node no-op chain, one run at a time in the harness ` +

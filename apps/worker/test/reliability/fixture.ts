@@ -161,3 +161,17 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
+
+/** Waits until `count` workers are up: each holds one LISTEN connection once it has started. */
+export async function waitForListeners(pool: pg.Pool, count: number, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    `${count} workers to listen for runs`,
+    async () => {
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'switchyard-listen'`,
+      );
+      return rows[0]!.n >= count;
+    },
+    timeoutMs,
+  );
+}

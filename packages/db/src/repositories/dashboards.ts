@@ -281,10 +281,16 @@ async function endpointStats(pool: pg.Pool, w: Window): Promise<EndpointStats[]>
        SELECT tenant_id, node_id, min(host) AS host, count(DISTINCT host) AS hosts
          FROM http_nodes GROUP BY tenant_id, node_id
      ),
-     http_steps AS MATERIALIZED (
-       SELECT s.tenant_id, s.run_id, s.node_id, s.status, s.duration_ms, nh.host, nh.hosts
-         FROM steps s JOIN node_hosts nh ON nh.tenant_id = s.tenant_id AND nh.node_id = s.node_id
+     -- One pass over the window's steps (not one per node), then matched to the nodes in memory.
+     window_steps AS MATERIALIZED (
+       SELECT s.tenant_id, s.run_id, s.node_id, s.status, s.duration_ms
+         FROM steps s
         WHERE s.tenant_id = ANY($1::uuid[]) AND s.started_at >= $2 AND s.started_at < $3
+          AND s.node_id = ANY(ARRAY(SELECT node_id FROM node_hosts))
+     ),
+     http_steps AS MATERIALIZED (
+       SELECT ws.*, nh.host, nh.hosts
+         FROM window_steps ws JOIN node_hosts nh ON nh.tenant_id = ws.tenant_id AND nh.node_id = ws.node_id
      ),
      resolved AS (
        SELECT host, status, duration_ms FROM http_steps WHERE hosts = 1

@@ -50,6 +50,8 @@ const CULL_ABOVE = 200;
 // A large graph opens at a readable zoom on its start instead of fitted: fitting a thousand nodes
 // shows unreadable specks and makes the browser draw all of them. Shift+1 still fits everything.
 const FIT_ON_OPEN_UP_TO = 300;
+const NO_NODES: DesignerNode[] = [];
+const NO_EDGES: Edge[] = [];
 const LARGE_GRAPH_ZOOM = 0.75;
 
 function openingViewport(graph: Graph): { x: number; y: number; zoom: number } {
@@ -76,6 +78,9 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
   const [dragging, setDragging] = useState<ReadonlyMap<string, { x: number; y: number }>>(new Map());
 
   const [opening] = useState(() => (graph.nodes.length > FIT_ON_OPEN_UP_TO ? openingViewport(graph) : null));
+  // Until React Flow knows the size of its pane it treats every node as visible and would mount all
+  // thousand cards only to unmount most of them a frame later: large graphs wait for onInit.
+  const [paneReady, setPaneReady] = useState(opening === null);
   const nodeCache = useRef<FlowNodeCache>(new Map());
   const edgeCache = useRef<FlowEdgeCache>(new Map());
   const view = useMemo(() => ({ selectedNodes: selection.nodes, selectedEdges: selection.edges, measured, dragging }), [selection, measured, dragging]);
@@ -200,8 +205,9 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
   return (
     <div className={styles.canvas} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<DesignerNode>
-        nodes={nodes}
-        edges={edges}
+        nodes={paneReady ? nodes : NO_NODES}
+        edges={paneReady ? edges : NO_EDGES}
+        onInit={paneReady ? undefined : () => setPaneReady(true)}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
