@@ -62,6 +62,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   // An idle connection dropped by the server (restart, embedded server stopping) must not crash the
   // process; the pool replaces it on next use.
   pool.on('error', () => undefined);
+  // A connection checked out of the pool has no error listener (pg-pool removes its own on
+  // checkout), so a backend terminated mid-transaction (pg_terminate_backend, failover) would emit
+  // an unhandled 'error' and kill the process. The query in flight rejects with the same error and
+  // its caller handles it; the pool discards the broken connection when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await pool.query('SELECT 1');
   } catch (err) {

@@ -50,13 +50,9 @@ describe.skipIf(!hasPostgres)('reliability: all database connections terminated 
     return terminated;
   }
 
-  // BUG (packages/db/src/run-store.ts:43, same pattern in sql.ts:22 inTransaction and
-  // repositories/retention.ts:80): a client checked out with pool.connect() has no 'error'
-  // listener (pg-pool removes its idle listener on checkout). When the backend is terminated while
-  // the commit holds the client between two queries, pg.Client emits 'error' ("terminating
-  // connection due to administrator command" / "Connection terminated unexpectedly") with no
-  // listener and the worker process dies of an unhandled 'error' event. Remove `.fails` once fixed.
-  it.fails('keeps the worker processes alive', async () => {
+  // Connections checked out of the pool carry an error listener (packages/db openDatabase), so a
+  // terminated backend fails the statement in flight instead of killing the process.
+  it('keeps the worker processes alive', async () => {
     const workers = [fx.workers.start(), fx.workers.start()];
     await enqueueMany(fx.env.db.pool, wf, RUNS, 'dbkill-a');
     const dead = (ws: WorkerProcess[]) => ws.filter((w) => !w.alive).map((w) => `${w.id}: ${w.output.find((l) => l.includes('rror')) ?? 'no output'}`);

@@ -30,6 +30,7 @@ export class WorkerProcess {
     databaseUrl: string,
     opts: WorkerSpawnOptions = {},
   ) {
+    // RELIABILITY_PRELOAD: an extra --import for diagnostics (e.g. a module tracing pg client errors).
     this.child = spawn(process.execPath, [...(process.env.RELIABILITY_PRELOAD ? ['--import', process.env.RELIABILITY_PRELOAD] : []), '--import', 'tsx', workerEntry], {
       cwd: workerDir,
       env: {
