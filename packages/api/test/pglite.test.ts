@@ -45,5 +45,5 @@ describe('API on the embedded PGlite', () => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ status: 'queued', trigger: 'webhook', idempotencyKey: 'k1', version: 1 });
     expect((await a.runs.get({ id: page.items[0]!.id })).steps).toEqual([]);
-  });
+  }, 30_000);
 });
