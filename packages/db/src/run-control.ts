@@ -4,6 +4,7 @@ import { insertRun } from './dispatch';
 import { seedReplayState } from './replay-seed';
 import { assertUuid, inTransaction, json } from './sql';
 import { LIVE_STATUSES, type RunState, type RunStatus } from './types';
+import { isTruncatedPayload } from './repositories/payload-cap';
 
 /**
  * Operator actions on single runs: cancel and replay. Both are tenant-scoped: a run id of another
@@ -160,6 +161,12 @@ export async function replayRun(pool: pg.Pool, input: ReplayRunInput, opts: { sk
     const step = recorded.rows[0];
     if (keepsStepKeys && !step) {
       return refuse('no_recorded_input', `node "${start.id}" did not run in run ${original.id}, so it has no recorded input: pass the input to start it with`);
+    }
+    if (keepsStepKeys && isTruncatedPayload(step!.input)) {
+      return refuse(
+        'no_recorded_input',
+        `the recorded input of node "${start.id}" in run ${original.id} was too large to keep in history: pass the input to start it with`,
+      );
     }
     const state = seedReplayState({
       graph: target.graph,

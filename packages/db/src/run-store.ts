@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { syncWaitsAndInbox } from './run-waits';
 import { json } from './sql';
+import { capPayload } from './repositories/payload-cap';
 import { DEAD_LETTER_STATUSES, TERMINAL_STATUSES, type CommitOutcome, type RunCommit, type RunStatus, type StepRecord } from './types';
 
 /**
@@ -65,7 +66,7 @@ export class PgRunStore {
           json(commit.state),
           commit.status,
           wakeAtFor(commit),
-          json(commit.result),
+          json(capPayload(commit.result)),
           json(commit.error),
           json(commit.state.response),
           TERMINAL_STATUSES,
@@ -110,10 +111,11 @@ async function insertSteps(client: pg.PoolClient, tenantId: string, runId: strin
       step.attempt,
       step.status,
       step.idempotencyKey,
-      json(step.input),
-      json(step.output),
+      // History keeps a marker instead of oversized payloads; the run's state keeps what execution needs.
+      json(capPayload(step.input)),
+      json(capPayload(step.output)),
       step.port ?? null,
-      json(step.error),
+      json(capPayload(step.error)),
       new Date(step.startedAt),
       new Date(step.finishedAt),
       Math.round(step.durationMs),

@@ -214,3 +214,39 @@ describe.skipIf(Boolean(postgres.skipReason))('dead letters, replay and cancel (
     expect(await cancelRun(db.pool, other.tenantId, (await start(ids)).runId)).toEqual({ status: 'not_found' });
   });
 });
+
+describe.skipIf(Boolean(postgres.skipReason))('oversized payloads in run history (PostgreSQL)', () => {
+  it('stores a truncation marker in the step history and refuses to replay from a truncated input', async () => {
+    const target = await postgres.create();
+    try {
+      await migrate(target.url);
+      const db = await openDatabase({ url: target.url, kind: 'postgres', poolMax: 2 });
+      try {
+        const ids = await publishWorkflow(db);
+        const { runId } = await enqueueRun(db.pool, { ...ids, trigger: 'manual', correlationId: 'c', payload: {} });
+        const [run] = await claimRuns(db.pool, { workerId: 'w', limit: 1, leaseMs: 30_000 });
+        const big = { blob: 'x'.repeat(300 * 1024) };
+        const at = Date.now();
+        const step = (nodeId: string, activationId: string, extra: Partial<StepRecord>): StepRecord => ({
+          nodeId, activationId, attempt: 1, status: 'succeeded', idempotencyKey: `k:${nodeId}`, input: null, startedAt: at, finishedAt: at, durationMs: 0, ...extra,
+        });
+        const outcome = await new PgRunStore(db.pool).commit(runId, run!.leaseToken, {
+          steps: [step('start', 'a0', { output: big }), step('map', 'a1', { input: big, status: 'failed', error: { code: 'x', message: 'boom', retryable: false } })],
+          state: { pending: [], outputs: { start: big }, seq: 2 },
+          status: 'failed',
+          error: { code: 'x', message: 'boom', retryable: false, nodeId: 'map' },
+        });
+        expect(outcome).toBe('ok');
+        const rows = await db.pool.query<{ node_id: string; input: unknown; output: unknown }>('SELECT node_id, input, output FROM steps WHERE run_id = $1 ORDER BY node_id DESC', [runId]);
+        expect(rows.rows[0]!.output).toEqual({ $truncated: true, bytes: JSON.stringify(big).length });
+        expect(rows.rows[1]!.input).toEqual({ $truncated: true, bytes: JSON.stringify(big).length });
+        const replay = await replayRun(db.pool, { tenantId: ids.tenantId, runId, fromNodeId: 'map', version: 'pinned' });
+        expect(replay).toMatchObject({ status: 'refused', reason: 'no_recorded_input' });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await target.teardown();
+    }
+  }, 60_000);
+});

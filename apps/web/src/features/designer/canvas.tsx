@@ -50,6 +50,8 @@ const CULL_ABOVE = 200;
 // A large graph opens at a readable zoom on its start instead of fitted: fitting a thousand nodes
 // shows unreadable specks and makes the browser draw all of them. Shift+1 still fits everything.
 const FIT_ON_OPEN_UP_TO = 300;
+// The minimap draws every node as its own component; past this many it costs more than it helps.
+const MINIMAP_UP_TO = 300;
 const NO_NODES: DesignerNode[] = [];
 const NO_EDGES: Edge[] = [];
 const LARGE_GRAPH_ZOOM = 0.75;
@@ -231,7 +233,9 @@ export function Canvas({ graph, getGraph, issues, selection, setSelection, dispa
         defaultEdgeOptions={{ type: 'smoothstep' }}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#cdd3dd" />
-        <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLORS[n.type ?? 'unknown'] ?? '#8a94a6'} ariaLabel="Minimap" />
+        {graph.nodes.length <= MINIMAP_UP_TO && (
+          <MiniMap pannable zoomable nodeColor={(n) => MINIMAP_COLORS[n.type ?? 'unknown'] ?? '#8a94a6'} ariaLabel="Minimap" />
+        )}
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW} />
       </ReactFlow>
       {graph.nodes.length === 0 && (
