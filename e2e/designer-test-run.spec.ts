@@ -68,4 +68,8 @@ test('test-runs the draft, shows each node, and honours a pinned output', async 
   // Nothing was published: the workflow has no version, and the test run is not in its history.
   await page.getByTestId('panel-tab-versions').click();
   await expect(page.getByTestId('versions-empty')).toBeVisible();
+  // Publishing after test runs makes version 1 (test versions do not count), without the pins.
+  await page.getByTestId('publish').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Published version 1' })).toBeVisible();
+  await expect(page.getByTestId('version-item')).toHaveCount(1);
 });

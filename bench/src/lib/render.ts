@@ -72,7 +72,11 @@ export function renderMarkdown(report: ReportJson, notes: RunNotes, sections: Se
       'Load comes from autocannon in its own process; every request carries a fresh Idempotency-Key, so every request is a new run.',
     '- Each scenario discards a warm-up, then runs several rounds; the value is the median of the rounds, and the method gives min, max and spread.',
     '- Transactions are `xact_commit` deltas of the bench database in `pg_stat_database`, less the harness\'s own queries, read after waiting ' +
-      'for backends to publish their counters. WAL bytes are cluster-wide (other databases on the server add to them).',
+      'for backends to publish their counters. WAL bytes are the bench database\'s own records, read with pg_walinspect while a temporary ' +
+      'replication slot keeps the segments (the cluster-wide LSN delta, which other databases on a shared server inflate, is given for comparison).',
+    '- CPU shares come from /proc: per process group the harness started, PostgreSQL backends of the bench database (`postgres`), other ' +
+      'PostgreSQL processes (`postgres-other`), and everything else on the machine (`other`). "CPU per run" divides them by the measured rate; ' +
+      'it changes little when other jobs compete for the machine, unlike throughput and latency.',
     '',
   );
   lines.push('### How each figure was measured', '');

@@ -102,10 +102,12 @@ export const cost: Scenario = {
           body:
             `${sig(txPerRun)} PostgreSQL transactions per completed simple run${split}. WAL ${sig(walPerRun)} bytes/run, ` +
             `table + index growth ${sig(tablePerRun)} bytes/run.\n\n` +
-            `Where they come from (read from the code on the path): ingress = findTenantBySlug, findWebhookTarget (route + version), ` +
-            `findRunByIdempotencyKey (each an autocommit statement through Prisma) and enqueueRun (BEGIN; INSERT; pg_notify; COMMIT); ` +
-            `worker = claimRuns (one UPDATE … SKIP LOCKED per batch), then one PgRunStore.commit per step (BEGIN; UPDATE runs; INSERT steps; COMMIT): ` +
-            `the trigger step and the http.request step are committed separately; plus lease renewals while runs are active.`,
+            `Where they come from (read from the code on the path when this harness was written; the measured split above is what counts): ` +
+            `ingress (packages/api/src/ingress/webhook.ts handleWebhook) = tenant lookup, rate-limit token (UPDATE of the tenant's bucket row), ` +
+            `route and active-version lookups, signing-secret read, webhook-id record (INSERT), idempotency-key lookup, each its own autocommit ` +
+            `transaction, then the enqueue transaction; worker = claimRuns (one transaction, two statements, per batch), the trigger step's commit, ` +
+            `the circuit-breaker check before the HTTP call and its outcome record after it (apps/worker/src/resilience-guard.ts), and the ` +
+            `http.request step's commit (PgRunStore.commit: BEGIN; UPDATE runs; INSERT steps; COMMIT); plus lease renewals while runs are active.`,
         },
       ],
     };

@@ -79,7 +79,7 @@ export const ingestDirect: Scenario = {
           title: 'Ingress without the framework',
           body:
             `handleWebhook called directly: ${describeSummary(rate, 'runs/s')}, p99 ${sig(p99.median)} ms, ` +
-            `${sig(cpu.median)} ms of Node CPU per request (JSON parse, canonical hash, Prisma lookups, enqueue). ` +
+            `${sig(cpu.median)} ms of Node CPU per request (tenant and route lookups, rate-limit token, signature check and webhook-id record, JSON parse, canonical hash, idempotency lookup, enqueue). ` +
             `Compare with the web server's CPU per request in the ingest section: the difference is Next.js and HTTP.`,
         },
       ],

@@ -74,6 +74,10 @@ describe.skipIf(postgresUnavailable !== null)(`designer procedures on PostgreSQL
     expect(wf.versions).toEqual([]);
     expect(wf.activeVersionId).toBeNull();
     expect(await a.workflows.versions({ id })).toEqual([]);
+    await a.workflows.saveDraft({ id, graph, expectedRevision: 1 });
+    expect(await a.workflows.publish({ id })).toMatchObject({ version: 1 });
+    expect((await a.designer.testRun({ workflowId: id, graph: manualGraph(), payload: {} })).testVersion).toBe(-2);
+    expect((await a.workflows.get({ id })).versions.map((v) => v.version)).toEqual([1]);
 
     // Another tenant cannot test-run it; an invalid draft is refused with its issues.
     await expectTrpcError(b.designer.testRun({ workflowId: id, graph: manualGraph(), payload: {} }), 'NOT_FOUND');

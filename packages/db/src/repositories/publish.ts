@@ -46,7 +46,8 @@ export async function publishVersion(prisma: PrismaClient, tenantId: string, inp
         }
       }
 
-      const { _max } = await tx.workflowVersion.aggregate({ where: { tenantId, workflowId: input.workflowId }, _max: { version: true } });
+      // Test versions (designer test runs of the draft) have numbers below 1 and are not counted.
+      const { _max } = await tx.workflowVersion.aggregate({ where: { tenantId, workflowId: input.workflowId, version: { gt: 0 } }, _max: { version: true } });
       const version = (_max.version ?? 0) + 1;
       const created = await tx.workflowVersion.create({
         data: { tenantId, workflowId: input.workflowId, version, graph: toJsonValue(input.graph), note: input.note },
