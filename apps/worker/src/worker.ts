@@ -72,6 +72,8 @@ export class Worker {
   private purging: Promise<void> | null = null;
   private stopping = false;
   private wakeLoop: (() => void) | null = null;
+  /** A wake-up that arrived while the loop was claiming (not sleeping): the next sleep is skipped. */
+  private wakePending = false;
   private loopDone: Promise<void> | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
   private listener: { close(): Promise<void> } | null = null;
@@ -127,12 +129,14 @@ export class Worker {
   private wake(): void {
     const wake = this.wakeLoop;
     this.wakeLoop = null;
-    wake?.();
+    if (wake) wake();
+    else this.wakePending = true;
   }
 
   private async loop(): Promise<void> {
     let failures = 0;
     while (!this.stopping) {
+      this.wakePending = false;
       const free = this.opts.concurrency - this.active.size;
       let claimed: DispatchedRun[] = [];
       if (free > 0) {
@@ -146,7 +150,7 @@ export class Worker {
         for (const run of claimed) this.launch(run);
       }
       // A full batch means there is probably more work queued: claim again without waiting.
-      if (claimed.length > 0 && claimed.length === free) continue;
+      if ((claimed.length > 0 && claimed.length === free) || this.wakePending) continue;
       const waitMs = failures > 0 ? Math.min(this.opts.pollMs * 2 ** failures, 10_000) : this.opts.pollMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);

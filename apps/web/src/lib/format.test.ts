@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatRelative, formatTime } from './format';
+import { formatDuration, formatRelative, formatTime, versionLabel } from './format';
 
 describe('format', () => {
   it('formats durations at a readable scale', () => {
@@ -16,5 +16,12 @@ describe('format', () => {
     expect(formatRelative('2026-01-01T11:58:00Z', now)).toBe('2m ago');
     expect(formatRelative('not a date', now)).toBe('—');
     expect(formatTime(undefined)).toBe('—');
+  });
+});
+
+describe('versionLabel', () => {
+  it('names test versions of a draft', () => {
+    expect(versionLabel(3)).toBe('v3');
+    expect(versionLabel(-2)).toBe('draft test');
   });
 });

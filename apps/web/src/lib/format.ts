@@ -48,3 +48,8 @@ export function formatDuration(ms: number | null | undefined): string {
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/** Version numbers below 1 are the designer's test runs of a draft (see packages/db test-versions). */
+export function versionLabel(version: number): string {
+  return version < 1 ? 'draft test' : `v${version}`;
+}

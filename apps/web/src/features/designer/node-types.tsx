@@ -98,6 +98,16 @@ function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { 
       >
         {!data.isTrigger && <Handle type="target" position={Position.Left} id="in" className={styles.handle} data-testid={`handle-${id}-in`} />}
         {detail === 'label' && <div className={styles.coarseLabel}>{data.label}</div>}
+        {data.pinned && (
+          <span className={`${styles.pinned} ${styles.coarseMark}`} data-testid={`node-pinned-${id}`} title="Output pinned">
+            pin
+          </span>
+        )}
+        {issueCount > 0 && (
+          <span className={`${styles.badge} ${styles.coarseBadge}`} data-testid={`node-issues-${id}`} title={data.issues.join('\n')}>
+            {issueCount}
+          </span>
+        )}
         {data.ports.map((port, i) => (
           <Handle
             key={port}

@@ -36,7 +36,9 @@ export function TestRun({ test, getGraph, issueCount, initialPayload, labelOf, o
     void test.start(getGraph(), payload);
   };
 
-  const pins = Object.keys(getGraph().settings.pins ?? {});
+  const current = getGraph();
+  // Pins of deleted nodes stay in the settings until the next edit of them; they do nothing.
+  const pins = Object.keys(current.settings.pins ?? {}).filter((id) => current.nodes.some((n) => n.id === id));
   const blocked = issueCount > 0 ? `Fix ${issueCount} problem${issueCount === 1 ? '' : 's'} first: only a valid draft can run.` : null;
   const runErrorText = stepErrorMessage(test.runError);
   return (

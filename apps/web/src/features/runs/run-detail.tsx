@@ -5,7 +5,7 @@ import { Fragment, useState } from 'react';
 import { JsonView } from '@/components/json-view';
 import { ACTIVE_RUN_STATUSES, StatusPill } from '@/components/status-pill';
 import { errorMessage } from '@/lib/errors';
-import { formatDateTime, formatDuration, formatTime } from '@/lib/format';
+import { formatDateTime, formatDuration, formatTime, versionLabel } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { errorNodeId, nodeLabelsOf, stepErrorMessage } from './run-graph';
 import styles from './run-detail.module.css';
@@ -79,7 +79,7 @@ export function RunDetail({ id }: { id: string }) {
           <Item label="Workflow">
             <Link href={`/workflows/${r.workflowId}`}>{r.workflowName}</Link>
           </Item>
-          <Item label="Version">v{r.version}</Item>
+          <Item label="Version">{versionLabel(r.version)}</Item>
           <Item label="Trigger">{r.trigger}</Item>
           <Item label="Correlation id" mono testId="run-correlation-id">
             <Link href={`/runs?correlation=${encodeURIComponent(r.correlationId)}`}>{r.correlationId}</Link>

@@ -5,7 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { ACTIVE_RUN_STATUSES, StatusPill } from '@/components/status-pill';
 import { errorMessage } from '@/lib/errors';
-import { formatDuration, formatRelative, formatDateTime, shortId } from '@/lib/format';
+import { formatDuration, formatRelative, formatDateTime, shortId, versionLabel } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { parseRunFilters, RUN_STATUSES, runFiltersToParams, type RunFilters } from './runs-filters';
 import styles from './runs.module.css';
@@ -141,7 +141,7 @@ export function RunsList() {
                   </Link>
                 </td>
                 <td>
-                  <span className={styles.wfName}>{run.workflowName}</span> <span className="faint">v{run.version}</span>
+                  <span className={styles.wfName}>{run.workflowName}</span> <span className="faint">{versionLabel(run.version)}</span>
                 </td>
                 <td className="muted">{run.trigger}</td>
                 <td className={`mono ${styles.corr}`} title={run.correlationId}>
