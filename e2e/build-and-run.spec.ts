@@ -68,7 +68,7 @@ test('build, publish and run a workflow from the designer', async ({ page, reque
   const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
   await expect(row).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
   await row.getByTestId('run-link').click();
-  await expect(page.getByTestId('run-status')).toContainText('succeeded');
+  await expect(page.getByTestId('run-status')).toContainText('succeeded'); // the run page's header (list rows use run-row-status)
   await expect(page.getByTestId('run-correlation-id')).toContainText('e2e-corr-1001');
   const step = page.locator(`[data-testid="step-row"][data-node-id="${transformId}"]`);
   await expect(step).toHaveAttribute('data-status', 'succeeded');

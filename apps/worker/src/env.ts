@@ -14,6 +14,11 @@ export interface WorkerEnv {
   pollMs: number;
   logLevel: string;
   workerId: string;
+  /** Event brokers (optional): SWITCHYARD_NATS_URL, SWITCHYARD_AMQP_URL. */
+  natsUrl: string | undefined;
+  amqpUrl: string | undefined;
+  /** File adapters' root folder (SWITCHYARD_FILE_ROOT): watched inbound folders and outbound files per tenant. */
+  fileRoot: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -53,5 +58,22 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     pollMs: intVar(env, 'WORKER_POLL_MS', 500, 10, 60_000),
     logLevel,
     workerId: env.WORKER_ID ?? `worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    natsUrl: env.SWITCHYARD_NATS_URL?.trim() || undefined,
+    amqpUrl: brokerUrl(env, 'SWITCHYARD_AMQP_URL', /^amqps?:\/\//, 'amqp://user:pass@host:5672'),
+    fileRoot: fileRootOf(env),
   };
+}
+
+function brokerUrl(env: NodeJS.ProcessEnv, name: string, pattern: RegExp, example: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!pattern.test(raw)) throw new ConfigError(`${name} is not valid: set it to a URL like ${example}, or unset it.`);
+  return raw;
+}
+
+function fileRootOf(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.SWITCHYARD_FILE_ROOT?.trim();
+  if (!raw) return undefined;
+  if (!path.isAbsolute(raw)) throw new ConfigError(`SWITCHYARD_FILE_ROOT=${JSON.stringify(raw)} is not valid: set it to an absolute folder path, or unset it.`);
+  return raw;
 }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import { createConnectorExecutors, withConnections } from '@switchyard/connectors';
+import { createConnectorExecutors, withConnections, type EventBrokers, type SqlPools } from '@switchyard/connectors';
 import { connectionResolver, loadSecretKeyring, SecretKeyError } from '@switchyard/db';
 import type { ExecutorRegistry, Logger } from '@switchyard/engine';
+import type { ConnectionResolver } from '@switchyard/workflow';
 
 /**
  * Every node kind the worker can run (core kinds, ERP/back-office connectors, REST, canonical
@@ -14,8 +15,16 @@ export function createWorkerExecutors(opts: {
   databaseKind: 'pglite' | 'postgres';
   outboundAllowlist?: string;
   logger: Logger;
+  eventBrokers?: EventBrokers;
+  fileRoot?: string;
+  sqlPools?: SqlPools;
 }): ExecutorRegistry {
-  const executors = createConnectorExecutors(opts.outboundAllowlist !== undefined ? { outboundAllowlist: opts.outboundAllowlist } : {});
+  const executors = createConnectorExecutors({
+    ...(opts.outboundAllowlist !== undefined ? { outboundAllowlist: opts.outboundAllowlist } : {}),
+    ...(opts.eventBrokers ? { eventBrokers: opts.eventBrokers } : {}),
+    ...(opts.fileRoot ? { fileRoot: opts.fileRoot } : {}),
+    ...(opts.sqlPools ? { sqlPools: opts.sqlPools } : {}),
+  });
   try {
     const keyring = loadSecretKeyring({ databaseKind: opts.databaseKind });
     return withConnections(executors, connectionResolver(opts.pool, keyring));
@@ -23,5 +32,15 @@ export function createWorkerExecutors(opts: {
     if (!(err instanceof SecretKeyError)) throw err;
     opts.logger.warn({ reason: err.message }, 'ERP connections are unavailable to this worker');
     return executors;
+  }
+}
+
+/** The tenant connection resolver the executors use, for the hosts that poll tenant systems; undefined without a key. */
+export function workerConnectionResolver(pool: pg.Pool, databaseKind: 'pglite' | 'postgres'): ((tenantId: string) => ConnectionResolver) | undefined {
+  try {
+    return connectionResolver(pool, loadSecretKeyring({ databaseKind }));
+  } catch (err) {
+    if (err instanceof SecretKeyError) return undefined;
+    throw err;
   }
 }

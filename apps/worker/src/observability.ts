@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ExecutorRegistry, Logger } from '@switchyard/engine';
 import { createWorkerMetrics, instrumentExecutors, readMetricsPort, startMetricsServer, tenantLabels, type MetricsServer, type WorkerMetrics } from './metrics';
 import { readPurgeInterval, startRetentionJob, type RetentionJob } from './retention-job';
+import { tracingFromEnv, type Tracing } from './tracing';
 
 /**
  * What a worker process runs beside the claim loop: step metrics (served on WORKER_METRICS_PORT
@@ -12,7 +13,9 @@ export interface Observability {
   metrics: WorkerMetrics;
   server: MetricsServer | null;
   retention: RetentionJob;
-  /** The executors with every attempt timed and counted. */
+  /** Step spans (OpenTelemetry), only when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: Tracing | null;
+  /** The executors with every attempt timed and counted (and traced when tracing is on). */
   instrument(executors: ExecutorRegistry): ExecutorRegistry;
   stop(): Promise<void>;
 }
@@ -26,14 +29,21 @@ export async function startObservability(opts: { pool: pg.Pool; logger: Logger; 
   const server = port === undefined ? null : await startMetricsServer(metrics.registry, port);
   if (server) opts.logger.info({ port: server.port }, 'worker metrics on /metrics');
   const retention = startRetentionJob({ pool: opts.pool, logger: opts.logger, intervalMs, metrics, tenantLabel: labelOf });
+  const tracing = await tracingFromEnv(env);
+  if (tracing) opts.logger.info({ endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }, 'step spans exported over OTLP');
   return {
     metrics,
     server,
     retention,
-    instrument: (executors) => instrumentExecutors(executors, metrics, labelOf),
+    tracing,
+    instrument: (executors) => {
+      const timed = instrumentExecutors(executors, metrics, labelOf);
+      return tracing ? tracing.instrument(timed) : timed;
+    },
     async stop() {
       await retention.stop();
       await server?.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -8,14 +8,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startAllSimulators } from '@switchyard/erp-sim';
+import { createSqlPools } from '@switchyard/connectors';
+import { DEMO_ESTATE, startAllSimulators } from '@switchyard/erp-sim';
 import { migrate, openDatabase, resolveDatabaseConfig, startEmbeddedPostgres } from '@switchyard/db';
 import { ConfigError, readWorkerEnv, repoRoot } from './env';
 import { createLogger } from './logger';
 import { startObservability } from './observability';
 import { Worker, errorMessage } from './worker';
 import { allowlistWithReceiver, startDemoReceiver } from './demo/receiver';
-import { createWorkerExecutors } from './executors';
+import { SqlPollHost } from './database/sql-poll';
+import { createWorkerExecutors, workerConnectionResolver } from './executors';
+import { connectEventBrokers } from './events/brokers';
+import { EventTriggerHost } from './events/event-triggers';
+import { FolderWatchHost } from './files/folder-watch';
 import { seedDemo } from './demo/seed';
 
 const dev = process.argv.includes('--dev');
@@ -57,13 +62,19 @@ async function main(): Promise<void> {
   const allowlist = [allowlistWithReceiver(receiver), ...Object.values(simulators.urls).map((u) => new URL(u).host)].join(',');
   process.env.SWITCHYARD_OUTBOUND_ALLOWLIST = allowlist;
   logger.info({ simulators: simulators.urls }, 'ERP simulators started');
+  // The onboarding wizard prefills each system's address and account settings (not credentials) from this.
+  process.env.SWITCHYARD_DEMO_CONNECTIONS = JSON.stringify(demoConnections(simulators.urls));
 
   const observability = await startObservability({ pool: db.pool, logger });
   cleanups.unshift(() => observability.stop());
+  const events = await connectEventBrokers(env, logger);
+  cleanups.unshift(() => events.close());
+  const sqlPools = createSqlPools({ allowlist });
+  cleanups.unshift(() => sqlPools.closeAll());
   const worker = new Worker({
     pool: db.pool,
     databaseUrl: url,
-    executors: observability.instrument(createWorkerExecutors({ pool: db.pool, databaseKind: kind, outboundAllowlist: allowlist, logger })),
+    executors: observability.instrument(createWorkerExecutors({ pool: db.pool, databaseKind: kind, outboundAllowlist: allowlist, logger, eventBrokers: events.brokers, sqlPools, ...(env.fileRoot ? { fileRoot: env.fileRoot } : {}) })),
     logger,
     workerId: env.workerId,
     concurrency: env.concurrency,
@@ -75,6 +86,20 @@ async function main(): Promise<void> {
   });
   await worker.start();
   cleanups.unshift(() => worker.stop());
+  const triggers = new EventTriggerHost({ pool: db.pool, brokers: events.brokers, logger });
+  await triggers.start();
+  cleanups.unshift(() => triggers.stop());
+  const resolver = workerConnectionResolver(db.pool, kind);
+  if (resolver) {
+    const polls = new SqlPollHost({ pool: db.pool, sqlPools, connectionsFor: resolver, logger });
+    polls.start();
+    cleanups.unshift(() => polls.stop());
+  }
+  if (env.fileRoot) {
+    const folders = new FolderWatchHost({ pool: db.pool, root: env.fileRoot, logger });
+    await folders.start();
+    cleanups.unshift(() => folders.stop());
+  }
 
   const web = startWeb({ url, kind, port: env.port });
   let stopping = false;
@@ -101,6 +126,20 @@ async function main(): Promise<void> {
       `  Try the demo:  curl -s -X POST ${base}/api/hooks/acme/invoices -H 'content-type: application/json' \\\n` +
       `    -d '{"number":"INV-2026-0042","currency":"EUR","customer":{"name":"Initech"},"lines":[{"sku":"A-1","quantity":2,"unitPrice":50}]}'\n\n`,
   );
+}
+
+/** The demo simulators' addresses and account settings, per connection system, for the onboarding wizard. */
+function demoConnections(urls: Record<string, string>): Record<string, { baseUrl: string; config: Record<string, unknown> }> {
+  const bc = DEMO_ESTATE.businessCentral.tenants[0];
+  const out: Record<string, { baseUrl: string; config: Record<string, unknown> }> = {};
+  if (urls.netsuite) out.netsuite = { baseUrl: urls.netsuite, config: { accountId: DEMO_ESTATE.netsuite.accounts[0].accountId } };
+  if (urls.businessCentral)
+    out['business-central'] = { baseUrl: urls.businessCentral, config: { tenantId: bc.tenantId, environment: bc.environment, companyId: bc.companies[0].id, authorityUrl: urls.businessCentral } };
+  if (urls.sap) out.sap = { baseUrl: urls.sap, config: { authMethod: 'basic' } };
+  if (urls.workday) out.workday = { baseUrl: urls.workday, config: { tenant: DEMO_ESTATE.workday.tenants[0].tenant } };
+  if (urls.backOffice) out['back-office'] = { baseUrl: urls.backOffice, config: {} };
+  if (urls.oracleFusion) out['oracle-fusion'] = { baseUrl: urls.oracleFusion, config: { authMethod: 'basic', apiVersion: '11.13.18.05' } };
+  return out;
 }
 
 const webDir = path.join(repoRoot, 'apps/web');

@@ -175,6 +175,8 @@ export class Worker {
       signal: drain.signal,
       // Tenant and workflow retry/timeout overrides; the engine applies node policies on top.
       defaults: run.policyDefaults,
+      // The trigger step rides with the first step's commit: one transaction less per run.
+      deferTriggerCommit: true,
     })
       .then(async (outcome) => {
         if (outcome.kind === 'aborted') await releaseRun(this.opts.pool, run.id, run.leaseToken);

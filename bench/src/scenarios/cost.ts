@@ -103,11 +103,11 @@ export const cost: Scenario = {
             `${sig(txPerRun)} PostgreSQL transactions per completed simple run${split}. WAL ${sig(walPerRun)} bytes/run, ` +
             `table + index growth ${sig(tablePerRun)} bytes/run.\n\n` +
             `Where they come from (read from the code on the path when this harness was written; the measured split above is what counts): ` +
-            `ingress (packages/api/src/ingress/webhook.ts handleWebhook) = tenant lookup, rate-limit token (UPDATE of the tenant's bucket row), ` +
-            `route and active-version lookups, signing-secret read, webhook-id record (INSERT), idempotency-key lookup, each its own autocommit ` +
-            `transaction, then the enqueue transaction; worker = claimRuns (one transaction, two statements, per batch), the trigger step's commit, ` +
-            `the circuit-breaker check before the HTTP call and its outcome record after it (apps/worker/src/resilience-guard.ts), and the ` +
-            `http.request step's commit (PgRunStore.commit: BEGIN; UPDATE runs; INSERT steps; COMMIT); plus lease renewals while runs are active.`,
+            `ingress (packages/api/src/ingress/webhook.ts handleWebhook) = one statement (enqueueWebhookRun: re-checks the cached route, ` +
+            `version and secret ids, records the webhook-id, inserts the run), plus a batched rate-limit take now and then; worker = ` +
+            `claimRuns (one transaction, per batch of runs) and the http.request step's commit, which carries the deferred trigger ` +
+            `step and ends the run (PgRunStore.commit); the circuit breaker is read at most once a second per worker and ` +
+            `successes are written in batches (apps/worker/src/resilience-guard.ts); plus lease renewals while runs are active.`,
         },
       ],
     };

@@ -54,7 +54,7 @@ export const ingest: Scenario = {
               .map((r, i) => `| ${i + 1} | ${sig((r.load.statusCodes['202'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p99} | ${r.load.latency.max} |`)
               .join('\n') +
             `\n\n${cpuSummary(rounds)}.\n\n${middleCpuPerRun(rounds, (r) => (r.load.statusCodes['202'] ?? 0) / r.load.durationS, os.cpus().length)}.\n\nPostgreSQL transactions per accepted run (ingress only): ${sig(txPerRun)} ` +
-            `(each lookup, check and write on the ingress path is its own autocommit transaction, then the enqueue transaction; the Cost per run section lists them).`,
+            `(tenant, route, version and secrets come from the ingress cache and the signature is checked in memory; one statement re-checks what the cache said, records the webhook-id and inserts the run; rate-limit tokens are taken from the shared bucket in batches; the Cost per run section lists them).`,
         },
       ],
     };

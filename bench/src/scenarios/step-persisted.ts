@@ -83,7 +83,7 @@ export const stepPersisted: Scenario = {
           title: 'Per-step overhead, persisted',
           body:
             `${describeSummary(s, 'ms per step')}.\n\n` +
-            `Each step is one commit: \`BEGIN; UPDATE runs SET state = … (whole state); INSERT INTO steps …; COMMIT\` = 4 round trips. ` +
+            `Each step is one commit, and a step that leaves the run running is one statement (PgRunStore.commit's hot path: the lease-fenced \`UPDATE runs SET state = … (whole state)\` and the \`INSERT INTO steps\` in data-modifying CTEs) = 1 round trip; the last commit, which ends the run, is a transaction of several statements. ` +
             `The state carries every node's output, so it grows with the run (${stateBytes} bytes after ${CHAIN_LENGTH} steps) and ` +
             `is serialised and written whole each time: WAL per step ≈ ${sig(walPerStep)} bytes (${ownWal ? 'this database\'s records, pg_walinspect' : 'cluster-wide LSN delta'}, ` +
             `${sig(delta.seconds)} s window), ${sig(delta.commits / (runs * CHAIN_LENGTH), 3)} transactions per step.`,

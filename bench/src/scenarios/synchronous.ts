@@ -67,8 +67,8 @@ export const synchronous: Scenario = {
                   `| ${i + 1} | ${sig((r.load.statusCodes['200'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p90} | ${r.load.latency.p99} | ${r.load.latency.max} |`,
               )
               .join('\n') +
-            `\n\n${cpuSummary(rounds)}.\n\n${middleCpuPerRun(rounds, (r) => (r.load.statusCodes['200'] ?? 0) / r.load.durationS, os.cpus().length)}.\n\nFrom the run rows, ${timings}.\n\nThe ingress learns of the response by polling the run row (waitForRunResponse: 10 ms, then ×1.5 up to 250 ms), ` +
-            `so a response that lands just after a poll waits for the next one: at the 5th poll the interval is already 35 ms.`,
+            `\n\n${cpuSummary(rounds)}.\n\n${middleCpuPerRun(rounds, (r) => (r.load.statusCodes['200'] ?? 0) / r.load.durationS, os.cpus().length)}.\n\nFrom the run rows, ${timings}.\n\nThe ingress learns of the response from a NOTIFY on switchyard_run_done, sent by the commit that sets the response or ends the run ` +
+            `(waitForRunResponse keeps one LISTEN connection per pool, reads the run row when told and at least every second).`,
         },
       ],
     };

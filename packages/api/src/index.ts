@@ -12,6 +12,7 @@ export {
 } from './trpc';
 export { GraphIssuesError } from './errors';
 export { handleWebhook, MAX_WEBHOOK_BODY_BYTES, type WebhookRequest, type WebhookResponse } from './ingress/webhook';
+export { EventBodySchema, handleEventWebhook, MAX_EVENT_BODY_BYTES, type EventRequest, type EventResponse } from './ingress/events';
 export { healthCheck, healthHttpStatus, type HealthReport } from './health';
 export { getServerDatabase } from './server-database';
 export { createMetricsRegistry, renderMetrics, type BusinessMetrics, type MetricsOutput } from './metrics';

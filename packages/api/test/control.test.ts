@@ -57,6 +57,12 @@ describe.skipIf(postgresUnavailable !== null)(`control routers on PostgreSQL${po
     expect(inbox.rows).toMatchObject([{ decision: 'rejected', payload: { decision: 'rejected', comment: 'too expensive' } }]);
     const empty = await expectTrpcError(a.events.deliver({ kind: 'event', key: '  ' }), 'BAD_REQUEST');
     expect(empty.message).toContain('key');
+    const neither = await expectTrpcError(a.events.deliver({ kind: 'event', payload: {} }), 'BAD_REQUEST');
+    expect(neither.message).toContain('or its correlationId');
+    // By correlation id alone: every open event wait of the runs with that id.
+    const byCorrelation = await runTo(waitingOn('event', 'SO-77'));
+    const correlationId = (await a.runs.get({ id: byCorrelation })).correlationId;
+    expect(await a.events.deliver({ correlationId, payload: {} })).toEqual({ runs: [{ runId: byCorrelation, previousStatus: 'waiting' }] });
   });
 
   it('cancels and replays with not-found across tenants and conflict for a live run', async () => {

@@ -62,6 +62,25 @@ describe.skipIf(postgresUnavailable !== null)(`webhook ingress on PostgreSQL${po
     expect(await runCount()).toBe(before);
   });
 
+  it('starts runs on a version published after the route was cached, at once (the cache is only a hint)', async () => {
+    const a = callerFor(t.db, 'acme');
+    const { id } = await a.workflows.create({ name: 'Republished' });
+    await a.workflows.saveDraft({ id, graph: webhookGraph('republished'), expectedRevision: 1 });
+    await a.workflows.publish({ id });
+    const versionOf = async (res: Awaited<ReturnType<typeof post>>) =>
+      (await t.db.prisma.run.findFirstOrThrow({ where: { tenantId, id: (res.body as { runId: string }).runId }, select: { versionId: true } })).versionId;
+    const first = await post('republished', '{"v":1}');
+    expect(first.status).toBe(202);
+    const v1 = await versionOf(first);
+    await a.workflows.saveDraft({ id, graph: webhookGraph('republished', { idempotencyKeyPath: 'v' }), expectedRevision: 2 });
+    await a.workflows.publish({ id });
+    const second = await post('republished', '{"v":2}');
+    expect(second.status).toBe(202);
+    expect(await versionOf(second)).not.toBe(v1);
+    // The new version's trigger config applies too: its idempotency key path dedupes.
+    expect((await post('republished', '{"v":2}')).status).toBe(200);
+  });
+
   it('accepts a delivery with 202, the run id and the correlation id', async () => {
     const res = await post('orders', '{"order": 1}', { 'X-Correlation-Id': 'partner-abc' });
     expect(res.status).toBe(202);

@@ -2,8 +2,9 @@
  * Server-side entry: executors for the node kinds. The browser imports `./metadata` instead.
  */
 import type { CoreNodeKind, NodeExecutor } from '@switchyard/workflow';
+import { defineExecutor } from './define-executor';
 import { createHttpRequestExecutor } from './http/http-request';
-import type { OutboundAllowlist } from './http/outbound/address-policy';
+import { allowlistFromEnv, type OutboundAllowlist } from './http/outbound/address-policy';
 import { createOutboundFetch } from './http/outbound/outbound-fetch';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './http/response-body';
 import { DEFAULT_EXPRESSION_MAX_DEPTH, DEFAULT_EXPRESSION_TIMEOUT_MS } from './jsonata/evaluate';
@@ -12,6 +13,19 @@ import { delayExecutor, manualTriggerExecutor, webhookTriggerExecutor } from './
 import { createRespondExecutor } from './kinds/respond';
 import { createTransformExecutor } from './kinds/transform';
 import { createErpExecutors, type ConnectorKindName } from './erp/executors';
+import type { EventBrokers } from './events/broker';
+import { eventTrigger } from './events/kinds';
+import { createEventPublishExecutor } from './events/publish-executor';
+import { fileTrigger } from './files/kinds';
+import { createSqlExecutors } from './database/executors';
+import { createSqlPools, type SqlPools } from './database/sql-client';
+import { createFileParseExecutor } from './files/parse-executor';
+import { createFileWriteExecutor } from './files/write-executor';
+
+/** The event-bus kinds; the trigger only records the message body, the consumer did the accepting. */
+export type EventKindName = 'trigger.event' | 'event.publish';
+export type FileKindName = 'trigger.file' | 'file.parse' | 'file.write';
+export type SqlKindName = 'sql.query' | 'sql.upsert' | 'trigger.sql-poll';
 
 export interface CoreExecutorOptions {
   /**
@@ -30,6 +44,12 @@ export interface CoreExecutorOptions {
   jsonataMaxDepth?: number;
   /** Response bodies larger than this are cut, with a marker; default 1 MiB. */
   maxResponseBytes?: number;
+  /** The platform's event brokers for `event.publish`; a kind whose broker is missing fails retryably. */
+  eventBrokers?: EventBrokers;
+  /** Root folder of the file adapters (per tenant: `<root>/<tenantId>/outbound`); `file.write` fails without it. */
+  fileRoot?: string;
+  /** Database pools for `sql.*`; by default one set per executor registry, checked against the outbound allowlist. */
+  sqlPools?: SqlPools;
 }
 
 /**
@@ -96,6 +116,7 @@ export { createOutboundFetch, MAX_REDIRECTS, RedirectError, type OutboundFetch, 
 export { connectorNodeKinds, connectorKindRegistry, type ConnectorNodeKind } from './metadata';
 export * from './metadata';
 export { createErpExecutors, withConnections, type ConnectorKindName, type ErpExecutorOptions } from './erp/executors';
+export { loadReferenceData, type ReferenceData, type ReferenceDataResult, type ReferenceItem } from './erp/reference-data';
 export { testConnection, type ConnectionTestInput, type ConnectionTestOptions, type ConnectionTestOutcome, type ConnectionTestResult } from './erp/test-connection';
 export { TokenCache } from './erp/common/token-cache';
 export { tbaAuthorization, type TbaCredentials } from './erp/netsuite/oauth1';
@@ -105,12 +126,43 @@ export { tbaAuthorization, type TbaCredentials } from './erp/netsuite/oauth1';
  * one outbound HTTP client (and so one allowlist and one connection pool). The worker wraps the
  * result with `withConnections` so the ERP kinds can reach the tenant's connections.
  */
-export function createConnectorExecutors(options: CoreExecutorOptions = {}): Record<CoreKindName | ConnectorKindName, NodeExecutor> {
+export function createConnectorExecutors(options: CoreExecutorOptions = {}): Record<CoreKindName | ConnectorKindName | EventKindName | FileKindName | SqlKindName, NodeExecutor> {
   const fetchImpl: typeof fetch = options.fetch ?? createOutboundFetch({ allowlist: options.outboundAllowlist });
   const budget = {
     timeoutMs: positiveInt(options.jsonataTimeoutMs, DEFAULT_EXPRESSION_TIMEOUT_MS, 'jsonataTimeoutMs'),
     maxDepth: positiveInt(options.jsonataMaxDepth, DEFAULT_EXPRESSION_MAX_DEPTH, 'jsonataMaxDepth'),
   };
-  return { ...createCoreExecutors({ ...options, fetch: fetchImpl }), ...createErpExecutors({ fetch: fetchImpl, budget }) };
+  return {
+    ...createCoreExecutors({ ...options, fetch: fetchImpl }),
+    ...createErpExecutors({ fetch: fetchImpl, budget }),
+    'trigger.event': defineExecutor(eventTrigger, (_ctx, _config, input) => Promise.resolve({ output: input })),
+    'event.publish': createEventPublishExecutor(options.eventBrokers ?? {}, budget),
+    'trigger.file': defineExecutor(fileTrigger, (_ctx, _config, input) => Promise.resolve({ output: input })),
+    'file.parse': createFileParseExecutor(budget),
+    'file.write': createFileWriteExecutor(budget, options.fileRoot ? { root: options.fileRoot } : undefined),
+    ...createSqlExecutors(options.sqlPools ?? createSqlPools({ allowlist: options.outboundAllowlist ?? allowlistFromEnv() }), budget),
+  };
 }
 export * from './templates/index';
+export {
+  tenantSubject,
+  deadLetterSubject,
+  consumerName,
+  DEAD_LETTER_CAUSE_HEADER,
+  ORIGINAL_MESSAGE_ID_HEADER,
+  type EventBroker,
+  type EventBrokers,
+  type EventDelivery,
+  type EventSubscription,
+  type IncomingEvent,
+  type PublishResult,
+  type SubscribeOptions,
+} from './events/broker';
+export { NatsEventBroker, type NatsBrokerOptions } from './events/nats-broker';
+export { AmqpEventBroker, type AmqpBrokerOptions } from './events/amqp-broker';
+export { createEventPublishExecutor } from './events/publish-executor';
+export { CORRELATION_HEADER } from './events/headers';
+export { renderFile } from './files/write-executor';
+export { readCsv, readFixedWidth, type FileLine } from './files/read-lines';
+export { createSqlPools, sqlError, type SqlPools, type SqlResult } from './database/sql-client';
+export { buildUpsert, createSqlExecutors, sqlConnection } from './database/executors';

@@ -41,13 +41,23 @@ describe('metadata entry', () => {
       'join',
       'wait.event',
       'approval',
+      'workflow.call',
       'canonical.validate',
       'rest.request',
       'netsuite.record',
       'business-central.record',
       'sap.record',
       'workday.record',
+      'oracle-fusion.record',
       'back-office.record',
+      'trigger.event',
+      'event.publish',
+      'trigger.file',
+      'file.parse',
+      'file.write',
+      'trigger.sql-poll',
+      'sql.query',
+      'sql.upsert',
     ]);
     expect(connectorKindRegistry.get('http.request')?.displayName).toBe('HTTP request');
   });

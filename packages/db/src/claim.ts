@@ -54,6 +54,7 @@ interface ClaimRow {
   trigger_payload: unknown;
   state: RunState | null;
   lease_token: number;
+  traceparent: string | null;
   graph: Graph;
   tenant_policy: unknown;
   workflow_policy: unknown;
@@ -145,7 +146,7 @@ FROM chosen, workflow_versions AS v
 WHERE r.id = chosen.id AND v.id = r.version_id AND v.tenant_id = r.tenant_id
 RETURNING r.id, r.tenant_id, r.workflow_id, r.version_id, r.priority, r.correlation_id,
           coalesce(r.effect_key, r.idempotency_key) AS idempotency_key, r.trigger, r.trigger_payload,
-          r.state, r.lease_token, v.graph,
+          r.state, r.lease_token, r.traceparent, v.graph,
           (SELECT policy FROM tenant_policies WHERE tenant_id = r.tenant_id) AS tenant_policy,
           (SELECT policy FROM workflow_policies WHERE workflow_id = r.workflow_id AND tenant_id = r.tenant_id) AS workflow_policy`;
 
@@ -178,6 +179,7 @@ export async function claimRuns(pool: pg.Pool, opts: ClaimOptions): Promise<Disp
     triggerPayload: row.trigger_payload,
     state: row.state,
     leaseToken: row.lease_token,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
     policyDefaults: runDefaults(row.tenant_policy, row.workflow_policy),
     ...(deliveries ? { deliveries } : {}),
   }));

@@ -16,6 +16,8 @@ export type {
   WaitRegistration,
   WaitKind,
   ApprovalDecision,
+  ChildRunOutcome,
+  ChildRunRequest,
 } from './types';
 export { DEAD_LETTER_STATUSES, LIVE_STATUSES, TERMINAL_STATUSES } from './types';
 
@@ -27,7 +29,8 @@ export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded';
 export { migrate } from './migrations/migrate';
 export type { MigrateOptions, MigrateResult } from './migrations/migrate';
 
-export { PgRunStore, NEVER, deadLetterReasonOf, type DeadLetterReason } from './run-store';
+export { PgRunStore, NEVER, RUN_DONE_CHANNEL, deadLetterReasonOf, type DeadLetterReason } from './run-store';
+export { startChildRuns } from './child-runs';
 export { deliverRunEvent, type DeliverRunEventInput, type DeliverRunEventResult, type DeliveredTo } from './run-waits';
 export { RUNS_CHANNEL, claimRuns, enqueueRun, insertRun, releaseRun, renewLeases, triggerNodeOf } from './dispatch';
 export type { ClaimOptions, DispatchedRun, EnqueueRunInput, EnqueueRunResult, InsertRunExtras } from './dispatch';
@@ -44,10 +47,12 @@ export {
   checkBreaker,
   listBreakers,
   recordBreakerOutcome,
+  recordBreakerSuccesses,
   type BreakerKey,
   type BreakerSnapshot,
   type CheckBreakerInput,
   type RecordOutcomeInput,
+  type RecordSuccessesInput,
 } from './resilience/breaker';
 export * from './resilience/breaker-state';
 
@@ -67,6 +72,7 @@ export type { Tenant, Workflow, WorkflowVersion, WebhookRoute, Run, Step } from 
 export * from './repositories';
 export * from './repositories/policies';
 export * from './repositories/dead-letters';
+export * from './repositories/dead-letter-discard';
 export * from './repositories/schedules';
 export * from './repositories/test-versions';
 
@@ -74,7 +80,9 @@ export * from './repositories/test-versions';
 // scrape-time metrics, retention purge and the payload cap.
 export * from './repositories/run-history';
 export * from './repositories/run-keys';
+export * from './repositories/ingress-enqueue';
 export * from './repositories/dashboards';
+export * from './repositories/sla-breaches';
 export * from './repositories/metrics';
 export * from './repositories/retention';
 export * from './repositories/payload-cap';
@@ -87,3 +95,4 @@ export * from './repositories/tenant-mappings';
 // Governance: API keys, webhook signing secrets and message ids, audit log.
 export * from './repositories/governance';
 export * from './repositories/related-runs';
+export * from './repositories/webhook-message-release';

@@ -24,6 +24,25 @@ export type CancelRunResult =
 export async function cancelRun(pool: pg.Pool, tenantId: string, runId: string, reason = 'cancelled by request'): Promise<CancelRunResult> {
   assertUuid(tenantId, 'cancelRun: tenantId');
   assertUuid(runId, 'cancelRun: runId');
+  const result = await cancelOne(pool, tenantId, runId, reason);
+  if (result.status === 'cancelled') await cancelChildren(pool, tenantId, runId);
+  return result;
+}
+
+/**
+ * The live child runs of a cancelled run (workflow.call) are cancelled too, each in its own
+ * transaction after the parent's: holding the parent's row lock while taking a child's would invert
+ * the child-then-parent order in which an ending child reports to its parent, and could deadlock.
+ */
+async function cancelChildren(pool: pg.Pool, tenantId: string, parentRunId: string): Promise<void> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM runs WHERE parent_run_id = $1 AND tenant_id = $2 AND status IN ('queued', 'waiting', 'running')`,
+    [parentRunId, tenantId],
+  );
+  for (const { id } of rows) await cancelRun(pool, tenantId, id, `its parent run ${parentRunId} was cancelled`);
+}
+
+async function cancelOne(pool: pg.Pool, tenantId: string, runId: string, reason: string): Promise<CancelRunResult> {
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ status: RunStatus }>('SELECT status FROM runs WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [runId, tenantId]);
     const run = rows[0];

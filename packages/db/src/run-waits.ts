@@ -96,7 +96,12 @@ export async function loadDeliveries(client: pg.PoolClient, runs: { id: string; 
 export interface DeliverRunEventInput {
   tenantId: string;
   kind: WaitKind;
-  key: string;
+  /** The wait's key (a business key such as an order number). Optional when `correlationId` is given. */
+  key?: string;
+  /** Only runs with this correlation id; without `key`, every open wait of `kind` of those runs. */
+  correlationId?: string;
+  /** Only runs of this workflow (a delivery signed with one workflow route's secret). */
+  workflowId?: string;
   payload?: unknown;
   /** Required for approvals. */
   decision?: ApprovalDecision;
@@ -118,19 +123,21 @@ export type DeliverRunEventResult =
 
 /**
  * Delivers an event or a decision to every run of the tenant with an open, unexpired wait of that
- * kind and key. Each run is handled in its own transaction with its row locked, so a concurrent
- * commit either ran first (and its wait list is what is checked) or sees the inbox row afterwards.
- * An empty `runs` list means nothing was waiting: the event is not kept for later.
+ * kind and key (or, by correlation id, every such wait of the runs with that id). Each run is
+ * handled in its own transaction with its row locked, so a concurrent commit either ran first (and
+ * its wait list is what is checked) or sees the inbox row afterwards. An empty `runs` list means nothing was waiting: the event is not kept for later.
  */
 export async function deliverRunEvent(pool: pg.Pool, input: DeliverRunEventInput): Promise<DeliverRunEventResult> {
   assertUuid(input.tenantId, 'deliverRunEvent: tenantId');
   const errors = checkInput(input);
   if (errors.length > 0) return { status: 'invalid', errors };
   const candidates = await pool.query<{ run_id: string }>(
-    `SELECT DISTINCT run_id FROM run_waits
-      WHERE tenant_id = $1 AND kind = $2 AND key = $3 AND (timeout_at IS NULL OR timeout_at > now())
-        AND ($4::uuid IS NULL OR run_id = $4::uuid) AND ($5::text IS NULL OR activation_id = $5::text)`,
-    [input.tenantId, input.kind, input.key, input.runId ?? null, input.activationId ?? null],
+    `SELECT DISTINCT w.run_id FROM run_waits w
+       JOIN runs r ON r.id = w.run_id AND r.tenant_id = w.tenant_id
+      WHERE w.tenant_id = $1 AND w.kind = $2 AND ($3::text IS NULL OR w.key = $3::text) AND (w.timeout_at IS NULL OR w.timeout_at > now())
+        AND ($4::uuid IS NULL OR w.run_id = $4::uuid) AND ($5::text IS NULL OR w.activation_id = $5::text)
+        AND ($6::text IS NULL OR r.correlation_id = $6::text) AND ($7::uuid IS NULL OR r.workflow_id = $7::uuid)`,
+    [input.tenantId, input.kind, input.key ?? null, input.runId ?? null, input.activationId ?? null, input.correlationId ?? null, input.workflowId ?? null],
   );
   const delivered: DeliveredTo[] = [];
   for (const { run_id: runId } of candidates.rows) {
@@ -145,19 +152,21 @@ async function deliverToRun(client: pg.PoolClient, input: DeliverRunEventInput, 
   const status = run.rows[0]?.status;
   if (status !== 'queued' && status !== 'waiting' && status !== 'running') return null;
   // Re-checked under the lock: a commit may have closed the wait since the candidates were read.
-  const open = await client.query(
-    `SELECT 1 FROM run_waits
-      WHERE run_id = $1 AND tenant_id = $2 AND kind = $3 AND key = $4 AND (timeout_at IS NULL OR timeout_at > now())
-        AND ($5::text IS NULL OR activation_id = $5::text)
-      LIMIT 1`,
-    [runId, input.tenantId, input.kind, input.key, input.activationId ?? null],
+  // Without a key (matched by correlation id) the delivery carries the key of each wait it reaches.
+  const open = await client.query<{ key: string }>(
+    `SELECT DISTINCT key FROM run_waits
+      WHERE run_id = $1 AND tenant_id = $2 AND kind = $3 AND ($4::text IS NULL OR key = $4::text) AND (timeout_at IS NULL OR timeout_at > now())
+        AND ($5::text IS NULL OR activation_id = $5::text)`,
+    [runId, input.tenantId, input.kind, input.key ?? null, input.activationId ?? null],
   );
   if (open.rowCount === 0) return null;
-  await client.query(
-    `INSERT INTO run_deliveries (id, tenant_id, run_id, kind, key, payload, decision, activation_id)
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6, $7)`,
-    [input.tenantId, runId, input.kind, input.key, json(input.payload ?? null), input.decision ?? null, input.activationId ?? null],
-  );
+  for (const { key } of open.rows) {
+    await client.query(
+      `INSERT INTO run_deliveries (id, tenant_id, run_id, kind, key, payload, decision, activation_id)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6, $7)`,
+      [input.tenantId, runId, input.kind, key, json(input.payload ?? null), input.decision ?? null, input.activationId ?? null],
+    );
+  }
   if (status !== 'running') {
     await client.query(`UPDATE runs SET status = 'queued', wake_at = least(wake_at, now()), updated_at = now() WHERE id = $1 AND tenant_id = $2`, [
       runId,
@@ -171,7 +180,19 @@ async function deliverToRun(client: pg.PoolClient, input: DeliverRunEventInput, 
 function checkInput(input: DeliverRunEventInput): { field: string; message: string }[] {
   const errors: { field: string; message: string }[] = [];
   if (input.kind !== 'event' && input.kind !== 'approval') errors.push({ field: 'kind', message: `must be "event" or "approval" (got ${JSON.stringify(input.kind)})` });
-  if (typeof input.key !== 'string' || input.key.length === 0) errors.push({ field: 'key', message: 'must be a non-empty string' });
+  // `child` deliveries come only from the runs_child_run_ended trigger, never from outside.
+  if (input.key !== undefined && (typeof input.key !== 'string' || input.key.length === 0)) errors.push({ field: 'key', message: 'must be a non-empty string' });
+  if (input.correlationId !== undefined && (typeof input.correlationId !== 'string' || input.correlationId.length === 0)) {
+    errors.push({ field: 'correlationId', message: 'must be a non-empty string' });
+  }
+  if (input.key === undefined && input.correlationId === undefined) errors.push({ field: 'key', message: 'give the key the run waits with, or its correlationId' });
+  if (input.workflowId !== undefined) {
+    try {
+      assertUuid(input.workflowId, 'workflowId');
+    } catch {
+      errors.push({ field: 'workflowId', message: `must be a UUID (got ${JSON.stringify(input.workflowId)})` });
+    }
+  }
   if (input.kind === 'approval' && input.decision !== 'approved' && input.decision !== 'rejected') {
     errors.push({ field: 'decision', message: `must be "approved" or "rejected" for an approval (got ${JSON.stringify(input.decision)})` });
   }

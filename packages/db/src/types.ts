@@ -75,11 +75,14 @@ export interface ClaimedRun {
   triggerPayload: unknown;
   state: RunState | null;
   leaseToken: number;
+  /** W3C trace context the run continues (runs.traceparent). */
+  traceparent?: string;
   /** The run's inbox (table run_deliveries), applied by the engine before anything else. */
   deliveries?: QueuedDelivery[];
 }
 
-export type WaitKind = 'event' | 'approval';
+/** `child`: a workflow.call node waiting for its child run (delivered by the runs_child_run_ended trigger). */
+export type WaitKind = 'event' | 'approval' | 'child';
 export type ApprovalDecision = 'approved' | 'rejected';
 
 /** An open wait of a run (table run_waits). */
@@ -102,6 +105,29 @@ export interface QueuedDelivery {
   receivedAt: number;
 }
 
+/** A child run to start with a commit (a workflow.call node; see child-runs.ts). */
+export interface ChildRunRequest {
+  activationId: string;
+  nodeId: string;
+  /** Id or name of a workflow of the parent's tenant. */
+  workflow: string;
+  /** A published version number; absent: the workflow's active version. */
+  version?: number;
+  input: unknown;
+  /** The child's run idempotency key, also the key of the parent's `child` wait. */
+  idempotencyKey: string;
+  /** Basis of the child's step keys. */
+  effectKey: string;
+}
+
+/** What a workflow.call node receives in its parent's inbox (kind `child`). */
+export interface ChildRunOutcome {
+  runId: string | null;
+  status: RunStatus | 'not_started';
+  result?: unknown;
+  error?: StepError & { nodeId?: string };
+}
+
 /** What the engine writes after each step, atomically with the step records. */
 export interface RunCommit {
   steps: StepRecord[];
@@ -114,6 +140,8 @@ export interface RunCommit {
   waits?: WaitRegistration[];
   /** Inbox rows the engine applied; the commit deletes them. */
   consumedDeliveries?: string[];
+  /** Child runs to start in the same transaction. */
+  childRuns?: ChildRunRequest[];
 }
 
 export type CommitOutcome = 'ok' | 'lease-lost';

@@ -105,6 +105,25 @@ describe.skipIf(Boolean(postgres.skipReason))('dead letters, replay and cancel (
     expect(await listDeadLetterGroups(db.pool, other.tenantId)).toEqual([]);
   });
 
+  it('keeps failed draft test runs (versions below 1) out of the list, the groups, bulk replay and the detail', async () => {
+    const ids = await publishWorkflow(db);
+    const published = await failAtB(ids);
+    const test = await db.prisma.workflowVersion.create({
+      data: { tenantId: ids.tenantId, workflowId: ids.workflowId, version: -1, graph: toJsonValue(graph), note: 'Test run of the draft' },
+      select: { id: true },
+    });
+    const draftRun = await failAtB({ ...ids, versionId: test.id });
+    // The run store dead-letters it like any other failure; only the list leaves it out.
+    const row = await db.pool.query('SELECT dead_lettered_at FROM runs WHERE id = $1', [draftRun]);
+    expect(row.rows[0].dead_lettered_at).not.toBeNull();
+
+    const page = await listDeadLetters(db.pool, ids.tenantId, { limit: 10 });
+    expect(page.items.map((i) => i.runId)).toEqual([published]);
+    expect((await listDeadLetterGroups(db.pool, ids.tenantId)).map((g) => g.count)).toEqual([1]);
+    expect(await bulkReplay(db.pool, ids.tenantId, {}, { dryRun: true })).toMatchObject({ count: 1 });
+    expect(await getDeadLetter(db.pool, ids.tenantId, draftRun)).toBeNull();
+  });
+
   it('replays from the start as a new linked run with the same correlation id and the original step keys', async () => {
     const ids = await publishWorkflow(db);
     const original = await failAtB(ids);

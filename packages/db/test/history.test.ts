@@ -199,8 +199,10 @@ describe.skipIf(Boolean(postgres.skipReason))('run history, dashboards and reten
     expect(d.workflows[0]!.p95Ms).toBeGreaterThan(d.workflows[0]!.p50Ms!);
     expect(d.failingEndpoints).toEqual([{ host: 'erp.example.com:8443', calls: 2, failures: 2, failureRate: 1, p50Ms: 100, p95Ms: 118 }]);
     expect(d.tenants).toEqual([
-      { tenantId: a.tenantId, slug: 'acme', name: 'acme', queued: 1, waiting: 1, running: 0, backlog: 2, oldestQueuedAgeMs: 30 * 60_000 },
+      { tenantId: a.tenantId, slug: 'acme', name: 'acme', queued: 1, waiting: 1, running: 0, backlog: 2, oldestQueuedAgeMs: 30 * 60_000, slaBreaches: 1, openSlaBreaches: 1 },
     ]);
+    // The queued run has waited 30 minutes, past the platform's 15-minute SLA: the window's only breach.
+    expect(d.totals.slaBreaches).toBe(1);
 
     const platform = await loadDashboard(db.pool, { tenantIds: [a.tenantId, other.tenantId], range: '1h', now: NOW });
     expect(platform.totals.runs).toBe(20);

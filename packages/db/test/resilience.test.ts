@@ -7,6 +7,7 @@ import {
   migrate,
   openDatabase,
   recordBreakerOutcome,
+  recordBreakerSuccesses,
   applyBreakerOutcome,
   takeToken,
   type BreakerPolicy,
@@ -97,8 +98,8 @@ describe.skipIf(Boolean(postgres.skipReason))('shared rate limits and breakers (
     expect(denied).toMatchObject({ allowed: false, state: 'open' });
     if (!denied.allowed) expect(denied.retryAfterMs).toBeLessThanOrEqual(300);
     // The same host for another tenant, and another host for this tenant, are unaffected.
-    expect(await checkBreaker(db.pool, { tenantId: b.tenantId, host: key.host, policy })).toEqual({ allowed: true, trial: false });
-    expect(await checkBreaker(db.pool, { tenantId: a.tenantId, host: 'crm.example.com', policy })).toEqual({ allowed: true, trial: false });
+    expect(await checkBreaker(db.pool, { tenantId: b.tenantId, host: key.host, policy })).toEqual({ allowed: true, trial: false, healthy: true });
+    expect(await checkBreaker(db.pool, { tenantId: a.tenantId, host: 'crm.example.com', policy })).toEqual({ allowed: true, trial: false, healthy: true });
 
     await sleep(320);
     const checks = await Promise.all(Array.from({ length: 8 }, () => checkBreaker(db.pool, { ...key, policy })));
@@ -106,7 +107,7 @@ describe.skipIf(Boolean(postgres.skipReason))('shared rate limits and breakers (
     expect(checks.filter((c) => !c.allowed).every((c) => !c.allowed && c.state === 'half_open')).toBe(true);
 
     expect(await recordBreakerOutcome(db.pool, { ...key, policy, success: true })).toBe('closed');
-    expect(await checkBreaker(db.pool, { ...key, policy })).toEqual({ allowed: true, trial: false });
+    expect(await checkBreaker(db.pool, { ...key, policy })).toEqual({ allowed: true, trial: false, healthy: true });
     expect((await listBreakers(db.pool, a.tenantId)).map((s) => [s.host, s.state])).toEqual([['erp.example.com', 'closed']]);
   });
 
@@ -119,6 +120,25 @@ describe.skipIf(Boolean(postgres.skipReason))('shared rate limits and breakers (
     // 7 calls with 3 failures stays closed; the 8th call makes it 4 of 8.
     expect(states).toEqual(['closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'closed', 'open']);
     expect((await listBreakers(db.pool, tenantId))[0]).toMatchObject({ state: 'open', windowCalls: 8, windowFailures: 4, consecutiveFailures: 3 });
+  });
+
+  it('counts batched successes only on a healthy closed breaker, and they weigh in the failure ratio', async () => {
+    const { tenantId } = await publishWorkflow(db);
+    const ratio: BreakerPolicy = { ...policy, failureThreshold: 10, minimumCalls: 6 };
+    const key = { tenantId, host: 'batch.example.com', policy: ratio };
+    // No row yet: the batch creates it.
+    expect(await recordBreakerSuccesses(db.pool, { ...key, count: 4 })).toBe(true);
+    expect(await recordBreakerSuccesses(db.pool, { ...key, count: 2 })).toBe(true);
+    expect((await listBreakers(db.pool, tenantId))[0]).toMatchObject({ state: 'closed', windowCalls: 6, windowFailures: 0 });
+    // A failure streak is a state a single success must end: the batch refuses and changes nothing.
+    await recordBreakerOutcome(db.pool, { ...key, success: false });
+    expect(await checkBreaker(db.pool, key)).toEqual({ allowed: true, trial: false, healthy: false });
+    expect(await recordBreakerSuccesses(db.pool, { ...key, count: 3 })).toBe(false);
+    expect((await listBreakers(db.pool, tenantId))[0]).toMatchObject({ windowCalls: 7, windowFailures: 1, consecutiveFailures: 1 });
+    // 6 successes and 5 failures stay below half; the 6th failure opens it (6 of 12).
+    for (let i = 0; i < 4; i++) expect(await recordBreakerOutcome(db.pool, { ...key, success: false })).toBe('closed');
+    expect(await recordBreakerOutcome(db.pool, { ...key, success: false })).toBe('open');
+    await expect(recordBreakerSuccesses(db.pool, { ...key, count: 0 })).rejects.toThrow(/count must be a positive integer/);
   });
 
   it('re-opens when the trial fails, and hands out a new trial when one never reports', async () => {

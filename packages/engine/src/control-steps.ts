@@ -8,13 +8,14 @@ import {
 } from '@switchyard/workflow';
 import { describeValue, evaluate } from './expressions';
 import { startMap } from './map-steps';
-import { activationLogger, complete, failFinally, invalidConfig, recordCompensable, stepBase, type StepOutcome } from './outcomes';
-import type { Activation, RunState, StepRecord, WaitKind } from './ports';
+import { processCall } from './call-steps';
+import { activationLogger, failFinally, invalidConfig, stepBase, succeedInEngine as succeed, type StepOutcome } from './outcomes';
+import type { Activation, RunState, WaitKind } from './ports';
 import { activationIdempotencyKey, type RunContext } from './run-context';
 import { type ClassifiedError } from './step-error';
 
 /** Kinds the engine runs itself, without an executor. Everything else goes to the executor registry. */
-const CONTROL_KINDS = new Set(['delay', 'join', 'map', 'wait.event', 'approval']);
+const CONTROL_KINDS = new Set(['delay', 'join', 'map', 'wait.event', 'approval', 'workflow.call']);
 
 /** Whether the activation is handled in the interpreter (no executor call, nothing to run concurrently). */
 export function isControlActivation(node: GraphNode | undefined, activation: Activation): boolean {
@@ -29,18 +30,13 @@ export function processControl(rc: RunContext, state: RunState, node: GraphNode,
       return processJoin(rc, state, node, activation);
     case 'map':
       return startMap(rc, state, node, activation);
+    case 'workflow.call':
+      return processCall(rc, state, node, activation);
     default:
       return processWait(rc, state, node, activation);
   }
 }
 
-function succeed(rc: RunContext, state: RunState, node: GraphNode, activation: Activation, step: StepRecord, port: string, output: unknown): StepOutcome {
-  step.output = output;
-  step.port = port;
-  recordCompensable(state, node, activation.id, activation.input, output);
-  complete(rc, state, node, activation, port, output);
-  return { steps: [step], completedOutput: { value: output }, commit: true };
-}
 
 /**
  * The delay kind is a durable timer: the first visit only records when it is due (the run parks and

@@ -52,8 +52,8 @@ export function deliverEvent(state: RunState, delivery: EventDelivery, options: 
 
 /** Bad input from an API caller gets a message naming the field, not a silent mismatch. */
 function checkDelivery(delivery: EventDelivery): void {
-  if (delivery.kind !== 'event' && delivery.kind !== 'approval') {
-    throw new TypeError(`delivery.kind must be "event" or "approval" (got ${JSON.stringify(delivery.kind)})`);
+  if (delivery.kind !== 'event' && delivery.kind !== 'approval' && delivery.kind !== 'child') {
+    throw new TypeError(`delivery.kind must be "event", "approval" or "child" (got ${JSON.stringify(delivery.kind)})`);
   }
   if (typeof delivery.key !== 'string' || delivery.key.length === 0) {
     throw new TypeError(`delivery.key must be a non-empty string (got ${JSON.stringify(delivery.key)})`);
@@ -61,7 +61,7 @@ function checkDelivery(delivery: EventDelivery): void {
   if (delivery.kind === 'approval' && delivery.decision !== 'approved' && delivery.decision !== 'rejected') {
     throw new TypeError(`delivery.decision must be "approved" or "rejected" for an approval (got ${JSON.stringify(delivery.decision)})`);
   }
-  if (delivery.kind === 'event' && delivery.decision !== undefined) {
+  if (delivery.kind !== 'approval' && delivery.decision !== undefined) {
     throw new TypeError('delivery.decision is only for approvals; an event carries its data in payload');
   }
 }

@@ -25,4 +25,5 @@ export {
   type ResolvedPolicy,
 } from './policy';
 export { activationIdempotencyKey } from './run-context';
+export { childRunKey } from './call-steps';
 export { classifyError, type ClassifiedError } from './step-error';

@@ -23,6 +23,14 @@ export interface ExecuteRunParams {
   maxActivations?: number;
   /** Executor attempts of one run in flight at once (default DEFAULT_MAX_CONCURRENT_STEPS). */
   maxConcurrentSteps?: number;
+  /**
+   * Commit a new run's trigger step with its first step instead of on its own (one transaction
+   * less per run). Safe because seeding is deterministic: activation ids come from the state's
+   * counter, so if the worker dies before that commit, the next claim seeds the run again
+   * identically and the first step runs again with the same idempotency key, as any step in flight
+   * during a crash would. Until then the run shows no step in its history.
+   */
+  deferTriggerCommit?: boolean;
 }
 
 /** Parallel branches and map items of one run share this many executor slots by default. */
@@ -82,7 +90,7 @@ export async function executeRun(params: ExecuteRunParams): Promise<RunOutcome> 
     lastOutput,
     inbox.ids,
   );
-  return loop.run(steps);
+  return loop.run(steps, params.deferTriggerCommit === true);
 }
 
 /** Records the trigger as the run's first completed step and schedules what follows it. */

@@ -1,6 +1,6 @@
 import { ERROR_PORT, type GraphNode } from '@switchyard/workflow';
 import type { RetryPolicy } from '@switchyard/workflow';
-import type { Activation, Logger, RunState, StepError, StepRecord } from './ports';
+import type { Activation, ChildRunRequest, Logger, RunState, StepError, StepRecord } from './ports';
 import { retryDelayMs } from './policy';
 import type { RunContext } from './run-context';
 import { removeActivation, scheduleSuccessors } from './run-state';
@@ -16,6 +16,8 @@ export interface StepOutcome {
   runFailure?: StepError & { nodeId?: string };
   /** False when only a detail that may be redone after a crash changed (an armed delay timer). */
   commit: boolean;
+  /** Child runs the commit must start (a workflow.call node registered its wait). */
+  childRuns?: ChildRunRequest[];
 }
 
 /** Marks the node done: its output, the end of the activation, and the activations it feeds. */
@@ -23,6 +25,15 @@ export function complete(rc: RunContext, state: RunState, node: GraphNode, activ
   state.outputs[node.id] = output;
   removeActivation(state, activation.id);
   scheduleSuccessors(state, rc.graph, node.id, port, output);
+}
+
+/** A node the engine runs itself (delay, join, wait, call) completed by `port` with `output`. */
+export function succeedInEngine(rc: RunContext, state: RunState, node: GraphNode, activation: Activation, step: StepRecord, port: string, output: unknown): StepOutcome {
+  step.output = output;
+  step.port = port;
+  recordCompensable(state, node, activation.id, activation.input, output);
+  complete(rc, state, node, activation, port, output);
+  return { steps: [step], completedOutput: { value: output }, commit: true };
 }
 
 /** Remembers a completed step whose node can be undone, for the saga if the run fails later. */

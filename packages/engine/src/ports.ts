@@ -25,7 +25,8 @@ export type RunStatus =
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'compensated', 'compensation_failed'];
 export type StepStatus = 'succeeded' | 'failed';
 
-export type WaitKind = 'event' | 'approval';
+/** `child`: a workflow.call node waiting for the child run it started (delivered by the store, not the API). */
+export type WaitKind = 'event' | 'approval' | 'child';
 export type ApprovalDecision = 'approved' | 'rejected';
 
 export interface Clock {
@@ -171,6 +172,8 @@ export interface ClaimedRun {
   state: RunState | null;
   /** Fencing token of the current lease; every commit must carry it. */
   leaseToken: number;
+  /** W3C trace context the run continues (from ingress or its parent run); passed to executors. */
+  traceparent?: string;
   /**
    * Events and decisions that arrived while a worker held the run (so they could not be applied to
    * its state directly). The engine applies them with deliverEvent before anything else and names
@@ -191,6 +194,38 @@ export interface QueuedDelivery {
   receivedAt: number;
 }
 
+/**
+ * A child run a workflow.call node asks the store to start, in the same transaction as the commit
+ * that registers the node's `child` wait (so the child exists exactly when the parent waits for it).
+ */
+export interface ChildRunRequest {
+  activationId: string;
+  nodeId: string;
+  /** Id or name of a workflow of the parent's tenant. */
+  workflow: string;
+  /** A published version number; absent: the workflow's active version. */
+  version?: number;
+  /** The child's trigger payload. */
+  input: unknown;
+  /**
+   * The child's run idempotency key: derived from the calling step's key and the parent run, so a
+   * re-executed step finds the child it started instead of starting another. It is also the key of
+   * the parent's `child` wait: the store delivers the child's end with it.
+   */
+  idempotencyKey: string;
+  /** Basis of the child's step keys: the calling step's key (stable across replays of the parent). */
+  effectKey: string;
+}
+
+/** What the store delivers (kind `child`, key = ChildRunRequest.idempotencyKey) when a child run ends or cannot start. */
+export interface ChildRunOutcome {
+  /** Null when no child could be started (unknown workflow or version, calls nested too deep). */
+  runId: string | null;
+  status: RunStatus | 'not_started';
+  result?: unknown;
+  error?: StepError & { nodeId?: string };
+}
+
 /** What the engine writes after each step, atomically with the step records. */
 export interface RunCommit {
   steps: StepRecord[];
@@ -207,6 +242,8 @@ export interface RunCommit {
   waits: WaitRegistration[];
   /** Ids of ClaimedRun.deliveries applied to this state (first commit of a slice only). */
   consumedDeliveries?: string[];
+  /** Child runs to start with this commit (workflow.call nodes that just registered their wait). */
+  childRuns?: ChildRunRequest[];
 }
 
 export interface RunStore {

@@ -3,7 +3,7 @@ import { failRun, startCompensation, terminalFailureStatus } from './compensatio
 import { isControlActivation, processControl } from './control-steps';
 import { applyExecution, execute, type Execution } from './node-step';
 import type { StepOutcome } from './outcomes';
-import type { Activation, RunCommit, RunState, StepError, StepRecord } from './ports';
+import type { Activation, ChildRunRequest, RunCommit, RunState, StepError, StepRecord } from './ports';
 import type { RunContext } from './run-context';
 import { earliestWake, firstDue, invalidGraph, isDue, openWaits, releasePartialJoin, removeActivation } from './run-state';
 
@@ -42,6 +42,10 @@ export class RunLoop {
   /** Aborted when the slice ends early (lease lost, crash): attempts still running are told to stop. */
   private readonly stop = new AbortController();
   private lastOutput: unknown;
+  /** The deferred trigger step: it goes out with the first commit of the slice. */
+  private carried: StepRecord[] = [];
+  /** Child runs requested since the last commit; they go out with the next one (and only once it lands). */
+  private childRuns: ChildRunRequest[] = [];
 
   constructor(
     private readonly rc: RunContext,
@@ -54,10 +58,14 @@ export class RunLoop {
     this.lastOutput = lastOutput;
   }
 
-  /** `initialSteps`: the trigger step of a run's first slice, committed before anything runs. */
-  async run(initialSteps: StepRecord[] = []): Promise<RunOutcome> {
+  /**
+   * `initialSteps`: the trigger step of a run's first slice, committed before anything runs, or
+   * with `deferInitial` together with the first commit that follows (see ExecuteRunParams.deferTriggerCommit).
+   */
+  async run(initialSteps: StepRecord[] = [], deferInitial = false): Promise<RunOutcome> {
+    if (deferInitial) this.carried = initialSteps;
     try {
-      if (initialSteps.length > 0) {
+      if (!deferInitial && initialSteps.length > 0) {
         const outcome = await this.commit(initialSteps);
         if (outcome) return outcome;
       }
@@ -129,6 +137,7 @@ export class RunLoop {
 
   private async handle(outcome: StepOutcome): Promise<RunOutcome | null> {
     if (outcome.completedOutput) this.lastOutput = outcome.completedOutput.value;
+    if (outcome.childRuns) this.childRuns.push(...outcome.childRuns);
     if (outcome.runFailure) failRun(this.state, outcome.runFailure);
     else if (!outcome.commit) return null;
     return this.commit(outcome.steps);
@@ -143,8 +152,9 @@ export class RunLoop {
   }
 
   /** Commits the state with `steps` and says whether the slice ends here (null: keep going). */
-  private async commit(steps: StepRecord[]): Promise<RunOutcome | null> {
+  private async commit(recorded: StepRecord[]): Promise<RunOutcome | null> {
     const { rc, state } = this;
+    const steps = this.carried.length > 0 ? [...this.carried, ...recorded] : recorded;
     this.advance();
     const now = rc.clock.now();
     const busy = this.inFlight.size > 0 || firstDue(state, now) !== undefined;
@@ -172,11 +182,16 @@ export class RunLoop {
       }
     }
     if (this.consumedDeliveries.length > 0) commit.consumedDeliveries = this.consumedDeliveries;
+    // A run that failed meanwhile no longer waits for them: its child waits were cancelled with it.
+    const childRuns = this.childRuns.filter((c) => state.pending.some((a) => a.id === c.activationId));
+    if (childRuns.length > 0) commit.childRuns = childRuns;
     if ((await rc.store.commit(rc.run.id, rc.run.leaseToken, commit)) === 'lease-lost') {
       rc.log.warn({}, 'lease lost: another worker owns the run; stopping without further writes');
       return { kind: 'lease-lost' };
     }
     this.consumedDeliveries = [];
+    this.carried = [];
+    this.childRuns = [];
     if (outcome) logOutcome(rc, outcome, commit.error, now);
     return outcome;
   }

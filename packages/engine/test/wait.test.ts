@@ -194,7 +194,8 @@ describe('deliverEvent', () => {
 
   it('rejects malformed deliveries with the field named', () => {
     const bad: [unknown, RegExp][] = [
-      [{ kind: 'signal', key: 'K', payload: 1 }, /delivery\.kind must be "event" or "approval"/],
+      [{ kind: 'signal', key: 'K', payload: 1 }, /delivery\.kind must be "event", "approval" or "child"/],
+      [{ kind: 'child', key: 'K', payload: 1, decision: 'approved' }, /delivery\.decision is only for approvals/],
       [{ kind: 'event', key: '', payload: 1 }, /delivery\.key must be a non-empty string/],
       [{ kind: 'approval', key: 'K', payload: 1 }, /delivery\.decision must be "approved" or "rejected"/],
       [{ kind: 'event', key: 'K', payload: 1, decision: 'approved' }, /delivery\.decision is only for approvals/],

@@ -66,4 +66,17 @@ export const DEMO_ESTATE = {
   backOffice: {
     accounts: [{ account: 'demo-backoffice', apiKeys: ['demo-backoffice-key-1'] }],
   },
+  oracleFusion: {
+    instances: [
+      {
+        instance: 'acme-fa-test',
+        users: [{ username: 'integration.user@acme.example', password: 'demo-fa-password-1' }],
+        clients: [{ clientId: 'demo-fa-client-1', clientSecret: 'demo-fa-secret-1' }],
+        suppliers: [
+          { Supplier: 'Lee Supplies', SupplierNumber: '1252', TaxpayerId: '94-1234567' },
+          { Supplier: 'Northwind Traders', SupplierNumber: '1253' },
+        ],
+      },
+    ],
+  },
 } as const;

@@ -21,3 +21,11 @@ export {
   type WebhookDelivery,
 } from './back-office/index';
 export { startAllSimulators, SIMULATOR_NAMES, type Estate, type EstateOptions, type SimulatorName } from './estate';
+export {
+  startOracleFusionSim,
+  FUSION_REST_PREFIX,
+  FUSION_API_VERSIONS,
+  FUSION_TOKEN_PATH,
+  type OracleFusionSimOptions,
+  type OracleFusionInstanceConfig,
+} from './oracle-fusion/index';

@@ -13,8 +13,8 @@ afterAll(() => estate.close());
 describe('demo estate', () => {
   it('starts every simulator on its own loopback port', () => {
     const urls = Object.values(estate.urls);
-    expect(urls).toHaveLength(5);
-    expect(new Set(urls).size).toBe(5);
+    expect(urls).toHaveLength(6);
+    expect(new Set(urls).size).toBe(6);
     for (const u of urls) expect(u).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -56,6 +56,12 @@ describe('demo estate', () => {
 
     const bo = await call(`${estate.urls.backOffice}/crm/v1/accounts`, { headers: { 'X-API-Key': DEMO_ESTATE.backOffice.accounts[0].apiKeys[0] } });
     expect(bo.status).toBe(200);
+
+    const fa = DEMO_ESTATE.oracleFusion.instances[0].users[0];
+    const suppliers = await call(`${estate.urls.oracleFusion}/fscmRestApi/resources/11.13.18.05/suppliers?totalResults=true`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${fa.username}:${fa.password}`).toString('base64')}` },
+    });
+    expect(at(suppliers.body, 'totalResults')).toBe(DEMO_ESTATE.oracleFusion.instances[0].suppliers.length);
   });
 
   it('guards the admin API with the admin token and validates fault specs field by field', async () => {

@@ -62,6 +62,19 @@ export function traceIdFromTraceparent(value: string | undefined): string | unde
   return traceId;
 }
 
+/**
+ * The W3C trace context to continue: the one valid `traceparent` header, as version 00 (later
+ * versions' extra fields are dropped, as the spec allows), or undefined (none, several, invalid).
+ */
+export function resolveTraceparent(headers: HeaderSource): string | undefined {
+  const values = headerValues(headers, TRACEPARENT_HEADER);
+  if (values.length !== 1 || values[0]!.includes(',')) return undefined;
+  const value = values[0]!.trim();
+  if (traceIdFromTraceparent(value) === undefined) return undefined;
+  const [, traceId, parentId, flags] = value.split('-');
+  return `00-${traceId}-${parentId}-${flags}`;
+}
+
 function randomUuid(): string {
   // Web Crypto: available in browsers and in Node ≥ 19 as a global.
   return crypto.randomUUID();

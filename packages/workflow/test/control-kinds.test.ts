@@ -25,13 +25,13 @@ const mapGraph = () =>
 
 describe('control kinds: registry and defaults', () => {
   it('the built-in registry holds the core kinds and the engine-run control kinds', () => {
-    expect([...builtinRegistry.keys()]).toEqual([...coreRegistry.keys(), 'map', 'join', 'wait.event', 'approval']);
-    for (const kind of ['map', 'join', 'wait.event', 'approval', 'delay']) expect(builtinRegistry.get(kind)?.runsInEngine).toBe(true);
+    expect([...builtinRegistry.keys()]).toEqual([...coreRegistry.keys(), 'map', 'join', 'wait.event', 'approval', 'workflow.call']);
+    for (const kind of ['map', 'join', 'wait.event', 'approval', 'workflow.call', 'delay']) expect(builtinRegistry.get(kind)?.runsInEngine).toBe(true);
     expect(builtinRegistry.get('http.request')?.runsInEngine).toBeUndefined();
   });
 
   it('every control kind default config is valid for its schema', () => {
-    for (const kind of ['map', 'join', 'wait.event', 'approval']) {
+    for (const kind of ['map', 'join', 'wait.event', 'approval', 'workflow.call']) {
       const def = builtinRegistry.get(kind)!;
       expect(def.configSchema.safeParse(def.defaultConfig).success, kind).toBe(true);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_READABLE_IDEMPOTENCY_KEY,
   resolveCorrelationId,
+  resolveTraceparent,
   sanitizeCorrelationId,
   stepIdempotencyKey,
   traceIdFromTraceparent,
@@ -160,5 +161,19 @@ describe('stepIdempotencyKey', () => {
     const fits = 'r'.repeat(MAX_READABLE_IDEMPOTENCY_KEY - base.length);
     expect(stepIdempotencyKey(fits, 'n', '0')).toHaveLength(MAX_READABLE_IDEMPOTENCY_KEY);
     expect(stepIdempotencyKey(`${fits}r`, 'n', '0')).toMatch(/^sha256-/);
+  });
+});
+
+describe('resolveTraceparent', () => {
+  it('keeps the one valid traceparent, normalised to version 00', () => {
+    expect(resolveTraceparent({ traceparent: ` ${TRACEPARENT} ` })).toBe(TRACEPARENT);
+    expect(resolveTraceparent(new Headers({ traceparent: `cc-${TRACE_ID}-00f067aa0ba902b7-01-extra` }))).toBe(TRACEPARENT);
+  });
+
+  it('drops missing, invalid, all-zero and ambiguous ones', () => {
+    expect(resolveTraceparent({})).toBeUndefined();
+    expect(resolveTraceparent({ traceparent: 'nonsense' })).toBeUndefined();
+    expect(resolveTraceparent({ traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` })).toBeUndefined();
+    expect(resolveTraceparent({ traceparent: [TRACEPARENT, TRACEPARENT] })).toBeUndefined();
   });
 });

@@ -8,6 +8,9 @@ import styles from './app-shell.module.css';
 const NAV = [
   { href: '/workflows', label: 'Workflows', testId: 'nav-workflows' },
   { href: '/runs', label: 'Runs', testId: 'nav-runs' },
+  { href: '/onboarding', label: 'Onboarding', testId: 'nav-onboarding' },
+  { href: '/dead-letters', label: 'Dead letters', testId: 'nav-dead-letters' },
+  { href: '/dashboards', label: 'Dashboards', testId: 'nav-dashboards' },
 ] as const;
 
 export function AppShell({ children }: { children: ReactNode }) {

@@ -134,11 +134,38 @@ export async function authorizeWebhookDelivery(db: ApiDatabase, input: Authorize
   if (!(await claimWebhookDelivery(db.pool, input.tenantId, input.workflowId, verified.messageId))) {
     return { ok: false, status: 401, reason: `webhook-id ${JSON.stringify(verified.messageId)} was already accepted: each delivery id is accepted once` };
   }
-  const now = input.now ?? Date.now();
-  if (now - lastPurge > 60_000) {
-    lastPurge = now;
-    // Twice the tolerance: an id must be remembered as long as its timestamp could still pass.
-    await purgeWebhookDeliveries(db.pool, new Date(now - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000));
-  }
+  await purgeDeliveriesNowAndThen(db, input.now ?? Date.now());
   return { ok: true, via: 'signature', actor: 'webhook-signature' };
+}
+
+/** Forgets accepted message ids whose timestamps can no longer pass, at most once a minute per process. */
+export async function purgeDeliveriesNowAndThen(db: ApiDatabase, now: number): Promise<void> {
+  if (now - lastPurge <= 60_000) return;
+  lastPurge = now;
+  // Twice the tolerance: an id must be remembered as long as its timestamp could still pass.
+  await purgeWebhookDeliveries(db.pool, new Date(now - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000));
+}
+
+export type DeliveryCheck =
+  /** `secretIds`/`messageId` go to enqueueWebhookRun, which checks and records them with the run. */
+  | { ok: true; via: 'none' | 'signature' | 'api-key'; secretIds: string[] | null; messageId: string | null }
+  | { ok: false; status: 401 | 403; reason: string; failure?: SignatureFailure };
+
+/**
+ * authorizeWebhookDelivery for the hot path: the route's secrets come from the ingress cache and the
+ * webhook-id is not claimed here but by the enqueue statement, in the same transaction as the run.
+ * An API key is still checked against the database on every delivery (revocation is immediate).
+ */
+export async function checkDelivery(
+  db: ApiDatabase,
+  input: { tenantId: string; secrets: readonly { id: string; secret: string }[]; headers: Record<string, string>; rawBody: Uint8Array | string; now?: number },
+): Promise<DeliveryCheck> {
+  if (bearerTokenOf(input.headers) !== null) {
+    const key = await authenticateApiKey(db, input.headers, { scope: 'ingress', tenantId: input.tenantId });
+    return key.ok ? { ok: true, via: 'api-key', secretIds: null, messageId: null } : { ok: false, status: key.status, reason: key.reason };
+  }
+  if (input.secrets.length === 0) return { ok: true, via: 'none', secretIds: [], messageId: null };
+  const verified = verifyWebhookSignature({ secrets: input.secrets.map((s) => s.secret), headers: input.headers, rawBody: input.rawBody, now: input.now });
+  if (!verified.ok) return { ok: false, status: 401, reason: verified.reason, failure: verified.failure };
+  return { ok: true, via: 'signature', secretIds: input.secrets.map((s) => s.id), messageId: verified.messageId };
 }

@@ -1,12 +1,12 @@
-import { enqueueRunWithKeys, findRunByIdempotencyKey, findTenantBySlug, findWebhookTarget, waitForRunResponse } from '@switchyard/db';
-import { CORRELATION_ID_HEADER, resolveCorrelationId, type Graph, type HttpResponseSpec } from '@switchyard/workflow';
-import { webhookTriggerConfig } from '../graph-input';
+import { enqueueWebhookRun, listWebhookSecrets, waitForRunResponse } from '@switchyard/db';
+import { CORRELATION_ID_HEADER, resolveCorrelationId, resolveTraceparent, type HttpResponseSpec } from '@switchyard/workflow';
 import type { ApiDatabase } from '../trpc';
 import { parseJsonSafely } from '../security/safe-json';
 import { businessKeysOf } from './business-keys';
 import { checkIngressRateLimit } from './rate-limit';
 import { idempotencyKeyOf, normalizeHeaders, payloadHash, type HeaderInput } from './request';
-import { authorizeWebhookDelivery } from './signature';
+import { forgetRoute, lookupRoute, type IngressRoute } from './route-cache';
+import { checkDelivery, purgeDeliveriesNowAndThen } from './signature';
 
 /** Bodies above 1 MiB are refused before parsing: trigger payloads are stored with every run. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -57,66 +57,104 @@ function byteLength(raw: Uint8Array | string): number {
  * `POST /api/hooks/{tenantSlug}/{path}`, framework-agnostic: verifies the route, dedupes by
  * idempotency key and enqueues a run of the route's active version. Answers 202 with the run id, or
  * for a synchronous trigger the respond node's response (202 when it does not come in time).
+ *
+ * The hot path costs one database transaction: tenant, route, version and secrets come from the
+ * route cache, the signature is checked in memory, rate-limit tokens are drawn in batches, and one
+ * statement (enqueueWebhookRun) re-checks the cached facts, records the webhook-id and inserts the
+ * run. If the facts changed, nothing was written and the delivery is handled again from fresh data.
  */
 export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): Promise<WebhookResponse> {
   const size = byteLength(request.rawBody);
   if (size > MAX_WEBHOOK_BODY_BYTES) {
     return reply(413, { error: `the body is ${size} bytes; webhooks accept at most ${MAX_WEBHOOK_BODY_BYTES} bytes` });
   }
-  const tenant = await findTenantBySlug(db.prisma, request.tenantSlug);
-  if (!tenant) return reply(404, { error: `unknown tenant ${JSON.stringify(request.tenantSlug)}` });
-  const limited = await checkIngressRateLimit(db, tenant.id);
-  if (!limited.ok) return reply(429, { error: limited.reason }, { 'retry-after': String(limited.retryAfterSeconds) });
-  const target = await findWebhookTarget(db.prisma, tenant.id, request.path);
-  if (!target?.activeVersion) {
-    return reply(404, { error: `no published workflow of tenant ${JSON.stringify(tenant.slug)} listens on ${JSON.stringify(request.path)}` });
-  }
-
-  // Signature (or ingress API key) before the body is even parsed: an unauthenticated delivery starts nothing.
-  const auth = await authorizeWebhookDelivery(db, { tenantId: tenant.id, workflowId: target.workflowId, headers: normalizeHeaders(request.headers), rawBody: request.rawBody });
-  if (!auth.ok) return reply(auth.status, { error: auth.reason }, auth.status === 401 ? { 'www-authenticate': 'Bearer realm="switchyard", Standard-Webhooks' } : {});
-
-  const parsed = parseJsonBody(request.rawBody);
-  if (!parsed.ok) return reply(400, { error: parsed.reason });
-
   const headers = normalizeHeaders(request.headers);
-  // Published graphs were validated on publish, so the trigger config parses; defaults otherwise.
-  const trigger = webhookTriggerConfig(target.activeVersion.graph as Graph);
-  const keyLookup = idempotencyKeyOf(headers, parsed.value, trigger?.idempotencyKeyPath);
-  if (!keyLookup.ok) return reply(400, { error: keyLookup.reason });
-  const idempotencyKey = keyLookup.key;
-  const hash = payloadHash(parsed.value);
+  let rateChecked = false;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const lookup = await lookupRoute(db, request.tenantSlug, request.path, { fresh: attempt > 0 });
+    if (lookup.kind === 'no-tenant') return reply(404, { error: `unknown tenant ${JSON.stringify(request.tenantSlug)}` });
+    const tenant = lookup.kind === 'route' ? lookup.route.tenant : lookup.tenant;
+    if (!rateChecked) {
+      const limited = await checkIngressRateLimit(db, tenant.id);
+      if (!limited.ok) return reply(429, { error: limited.reason }, { 'retry-after': String(limited.retryAfterSeconds) });
+      rateChecked = true;
+    }
+    if (lookup.kind === 'no-route') {
+      return reply(404, { error: `no published workflow of tenant ${JSON.stringify(tenant.slug)} listens on ${JSON.stringify(request.path)}` });
+    }
+    let route = lookup.route;
 
-  if (idempotencyKey !== null) {
-    // Cheap early answer for retries; enqueueRun's ON CONFLICT settles the concurrent case below.
-    const existing = await findRunByIdempotencyKey(db.prisma, tenant.id, target.workflowId, idempotencyKey);
-    if (existing && existing.payloadHash !== hash) return keyConflict(existing.id, idempotencyKey, existing.payloadHash, hash);
-  }
+    // Signature (or ingress API key) before the body is even parsed: an unauthenticated delivery starts nothing.
+    let auth = await checkDelivery(db, { tenantId: tenant.id, secrets: route.secrets, headers, rawBody: request.rawBody });
+    if (!auth.ok && auth.failure === 'bad_signature' && (await secretsChanged(db, route))) {
+      // The sender already uses a secret rotated in after the cache was filled.
+      const reloaded = await lookupRoute(db, request.tenantSlug, request.path, { fresh: true });
+      if (reloaded.kind !== 'route') continue;
+      route = reloaded.route;
+      auth = await checkDelivery(db, { tenantId: tenant.id, secrets: route.secrets, headers, rawBody: request.rawBody });
+    }
+    if (!auth.ok) return reply(auth.status, { error: auth.reason }, auth.status === 401 ? { 'www-authenticate': 'Bearer realm="switchyard", Standard-Webhooks' } : {});
 
-  const correlationId = resolveCorrelationId(headers);
-  const run = await enqueueRunWithKeys(
-    db.pool,
-    {
+    const parsed = parseJsonBody(request.rawBody);
+    if (!parsed.ok) return reply(400, { error: parsed.reason });
+    const trigger = route.trigger;
+    const keyLookup = idempotencyKeyOf(headers, parsed.value, trigger?.idempotencyKeyPath);
+    if (!keyLookup.ok) return reply(400, { error: keyLookup.reason });
+    const idempotencyKey = keyLookup.key;
+    const hash = payloadHash(parsed.value);
+
+    const outcome = await enqueueWebhookRun(db.pool, {
       tenantId: tenant.id,
-      workflowId: target.workflowId,
-      versionId: target.activeVersion.id,
+      workflowId: route.workflowId,
+      versionId: route.versionId,
+      path: request.path,
+      secretIds: auth.secretIds,
+      messageId: auth.messageId,
       trigger: 'webhook',
-      correlationId,
+      correlationId: resolveCorrelationId(headers),
+      traceparent: resolveTraceparent(headers) ?? null,
       idempotencyKey,
       payloadHash: hash,
       payload: parsed.value,
-    },
-    businessKeysOf(parsed.value, trigger?.businessKeyPaths, idempotencyKey),
-  );
-  if (!run.created && run.payloadHash !== hash) return keyConflict(run.runId, idempotencyKey!, run.payloadHash, hash);
+      businessKeys: businessKeysOf(parsed.value, trigger?.businessKeyPaths, idempotencyKey),
+    });
+    if (outcome.kind === 'stale') {
+      forgetRoute(db, request.tenantSlug, request.path);
+      continue;
+    }
+    if (outcome.kind === 'replayed-delivery') {
+      return reply(401, { error: `webhook-id ${JSON.stringify(auth.messageId)} was already accepted: each delivery id is accepted once` });
+    }
+    if (auth.messageId !== null) await purgeDeliveriesNowAndThen(db, Date.now());
+    const run = outcome.run;
+    if (!run.created && run.payloadHash !== hash) return keyConflict(run.runId, idempotencyKey!, run.payloadHash, hash);
+    return answer(db, tenant.id, run, trigger);
+  }
+  return reply(503, { error: 'the route changed repeatedly while this delivery was being accepted; nothing was started, send it again' }, { 'retry-after': '1' });
+}
 
+/** Route or version changed under a delivery this many times in a row: give up with a 503 (nothing was written). */
+const MAX_ATTEMPTS = 3;
+/** Whether the route's live secrets differ from the cached ones (one indexed read, only after a bad signature). */
+async function secretsChanged(db: ApiDatabase, route: IngressRoute): Promise<boolean> {
+  const live = await listWebhookSecrets(db.prisma, route.tenant.id, route.workflowId);
+  const cached = new Set(route.secrets.map((s) => s.id));
+  return live.length !== cached.size || live.some((s) => !cached.has(s.id));
+}
+
+async function answer(
+  db: ApiDatabase,
+  tenantId: string,
+  run: { runId: string; correlationId: string; created: boolean },
+  trigger: IngressRoute['trigger'],
+): Promise<WebhookResponse> {
   const accepted = { runId: run.runId, correlationId: run.correlationId };
   const correlationHeader: Record<string, string> = { [CORRELATION_ID_HEADER]: run.correlationId };
   const extra: Record<string, string> = run.created ? {} : { 'idempotent-replayed': 'true' };
   if (!trigger?.synchronous) return reply(run.created ? 202 : 200, accepted, { ...correlationHeader, ...extra });
 
   // A replayed synchronous request gets the original run's answer, not a second run.
-  const outcome = await waitForRunResponse(db.pool, tenant.id, run.runId, trigger.responseTimeoutMs);
+  const outcome = await waitForRunResponse(db.pool, tenantId, run.runId, trigger.responseTimeoutMs);
   switch (outcome.kind) {
     case 'response': {
       // Written by the respond node's executor; guarded anyway since it is JSON from the database.

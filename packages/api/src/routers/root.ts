@@ -9,6 +9,7 @@ import { dashboardsRouter } from './dashboards';
 import { connectionsRouter } from './connections';
 import { designerRouter } from './designer';
 import { mappingsRouter } from './mappings';
+import { onboardingRouter } from './onboarding/index';
 import { runsRouter } from './runs';
 import { templatesRouter } from './templates';
 import { tenantsRouter } from './tenants';
@@ -33,6 +34,7 @@ export const appRouter = router({
   deadLetters: deadLettersRouter,
   schedules: schedulesRouter,
   breakers: breakersRouter,
+  onboarding: onboardingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,7 +7,8 @@ import { apiKeyActor } from './actor';
 // only the SHA-256 of the whole key. A fast hash is right here: the secret is 256 random bits, so
 // there is nothing to brute-force that a slow password hash would protect.
 
-export const API_KEY_SCOPES = ['ingress', 'runs:read'] as const;
+/** `events`: deliver events and approval decisions to waiting runs (POST /api/events/{tenant}). */
+export const API_KEY_SCOPES = ['ingress', 'runs:read', 'events'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 const KEY_PATTERN = /^sy_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;

@@ -1,12 +1,13 @@
 import { businessCentralMappings } from './erps/business-central';
 import { netsuiteMappings } from './erps/netsuite';
+import { oracleFusionMappings } from './erps/oracle-fusion';
 import { sapMappings } from './erps/sap';
 import { workdayMappings } from './erps/workday';
 import type { ErpId, MappingDefinition } from './types';
 
 /** Every default mapping, keyed by id (`netsuite.invoice.toErp`). Tenants adjust them with overlays. */
 export const defaultMappings: Readonly<Record<string, MappingDefinition>> = Object.fromEntries(
-  [...netsuiteMappings, ...businessCentralMappings, ...sapMappings, ...workdayMappings].map((m) => [m.id, m]),
+  [...netsuiteMappings, ...businessCentralMappings, ...sapMappings, ...workdayMappings, ...oracleFusionMappings].map((m) => [m.id, m]),
 );
 
 export function findDefaultMapping(erp: string, object: string, direction: string): MappingDefinition | undefined {

@@ -1,6 +1,6 @@
 import type { CanonicalName } from '../registry';
 
-export const ERP_IDS = ['netsuite', 'business-central', 'sap', 'workday'] as const;
+export const ERP_IDS = ['netsuite', 'business-central', 'sap', 'workday', 'oracle-fusion'] as const;
 export type ErpId = (typeof ERP_IDS)[number];
 
 /** `toErp`: canonical object → ERP request payload. `fromErp`: ERP record → canonical object. */

@@ -51,5 +51,15 @@ export function sampleOverlay(erp: ErpId): TenantMappingOverlay {
           accounts: { '1200': '12000', '2200': '22000', '4000': '40000', '4100': '41000', '4200': '42000' },
         },
       };
+    case 'oracle-fusion':
+      return {
+        fieldOverrides: {},
+        lookups: {
+          companyCodes: { US01: 'US1 Business Unit', DE01: 'DE1 Business Unit' },
+          paymentTerms: { NET30: '30 Net', NET15: '15 Net' },
+          taxCodes: { 'US-CA': 'US CA STATE', 'US-NY': 'US NY STATE', EXEMPT: 'EXEMPT' },
+          accounts: { '1200': '101.10.12100.000', '2200': '101.10.22000.000', '4000': '101.10.40000.000', '4100': '101.10.41000.000', '4200': '101.10.42000.000', '5100': '101.10.51000.000' },
+        },
+      };
   }
 }

@@ -8,6 +8,7 @@ import type { ErpDeps } from './common/record-executor';
 import { TokenCache } from './common/token-cache';
 import type { ErpKindName } from './kinds';
 import { createNetSuiteExecutor } from './netsuite/executor';
+import { createOracleFusionExecutor } from './oracle-fusion/executor';
 import { createRestExecutor } from './rest/executor';
 import { createSapExecutor } from './sap/executor';
 import { createWorkdayExecutor } from './workday/executor';
@@ -36,6 +37,7 @@ export function createErpExecutors(options: ErpExecutorOptions): Record<Connecto
     'business-central.record': createBusinessCentralExecutor(deps),
     'sap.record': createSapExecutor(deps),
     'workday.record': createWorkdayExecutor(deps),
+    'oracle-fusion.record': createOracleFusionExecutor(deps),
     'back-office.record': createBackOfficeExecutor(deps),
     'rest.request': createRestExecutor(deps),
     'canonical.validate': defineExecutor(validateCanonicalNodeKind, (_ctx, config, input) => Promise.resolve(runValidateCanonical(config, input))),

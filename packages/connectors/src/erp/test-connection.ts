@@ -8,6 +8,8 @@ import type { ErpDeps, ParsedConnection } from './common/record-executor';
 import { TokenCache } from './common/token-cache';
 import { connectionSystems, isConnectionSystem } from './kinds';
 import { netsuiteClientFor } from './netsuite/executor';
+import { oracleFusionClientFor } from './oracle-fusion/executor';
+import { createSqlPools } from '../database/sql-client';
 import { restClientFor } from './rest/executor';
 import { sapClientFor } from './sap/executor';
 import { workdayClientFor } from './workday/executor';
@@ -34,6 +36,8 @@ export interface ConnectionTestInput {
 
 export interface ConnectionTestOptions {
   fetch: typeof fetch;
+  /** For database connections, which do not go through `fetch`: the platform's outbound allowlist. */
+  outboundAllowlist?: string | readonly string[];
   timeoutMs?: number;
   now?: () => number;
 }
@@ -55,6 +59,7 @@ export async function testConnection(input: ConnectionTestInput, options: Connec
     durationMs: now() - started,
   });
   if (!isConnectionSystem(input.kind)) return done('invalid', `unknown system ${JSON.stringify(input.kind)}`);
+  if (input.kind === 'postgres' || input.kind === 'mysql') return testDatabase(input, options, done);
   const def = connectionSystems[input.kind];
   const checked = checkConnection(def, input);
   if (!checked.ok) return done('invalid', `the connection is incomplete: ${checked.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
@@ -99,6 +104,8 @@ async function ping(kind: string, deps: ErpDeps, c: ParsedConnection, signal: Ab
       return sapClientFor(deps, c, signal).ping();
     case 'workday':
       return workdayClientFor(deps, c, signal).ping();
+    case 'oracle-fusion':
+      return oracleFusionClientFor(deps, c, signal).ping();
     case 'back-office':
       return backOfficeClientFor(deps, c, signal).ping();
     default: {
@@ -108,5 +115,32 @@ async function ping(kind: string, deps: ErpDeps, c: ParsedConnection, signal: Ab
       if (response.status === 401 || response.status === 403) throw client.http.failure(response, { code: 'auth_failed', retryable: false });
       return response;
     }
+  }
+}
+
+/** Databases: connect (through the outbound address policy) and run `SELECT 1`. */
+async function testDatabase(
+  input: ConnectionTestInput,
+  options: ConnectionTestOptions,
+  done: (outcome: ConnectionTestOutcome, message: string, status?: number) => ConnectionTestResult,
+): Promise<ConnectionTestResult> {
+  const kind = input.kind as 'postgres' | 'mysql';
+  const def = connectionSystems[kind];
+  const checked = checkConnection(def, input);
+  if (!checked.ok) return done('invalid', `the connection is incomplete: ${checked.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+  const pools = createSqlPools(options.outboundAllowlist !== undefined ? { allowlist: options.outboundAllowlist } : {});
+  try {
+    const pool = await pools.get(kind, { id: input.id ?? 'test', name: input.name, baseUrl: input.baseUrl, config: checked.config, credentials: checked.credentials });
+    await pool.query('SELECT 1', []);
+    return done('ok', `${def.displayName} accepted the credentials (SELECT 1 answered)`);
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    const message = e.message ?? String(err);
+    if (e.code === 'outbound_blocked') return done('blocked', message);
+    if (e.code === '28P01' || e.code === '28000' || e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return done('auth_failed', `${def.displayName} refused the credentials: ${message}`);
+    if (e.code === 'ECONNREFUSED' || e.code === 'ETIMEDOUT' || e.code === 'ENOTFOUND' || e.code === 'network') return done('unreachable', `${def.displayName} is unreachable: ${message}`);
+    return done('rejected', message);
+  } finally {
+    await pools.closeAll();
   }
 }

@@ -47,6 +47,8 @@ export function createHttpRequestExecutor(options: HttpRequestOptions): NodeExec
     const headers = buildHeaders(config, target);
     headers.set('X-Correlation-Id', ctx.correlationId);
     headers.set('Idempotency-Key', ctx.idempotencyKey);
+    // W3C trace context: the target's spans join the run's trace (the attempt's span when traced).
+    if (ctx.traceparent) headers.set('traceparent', ctx.traceparent);
 
     let body: string | undefined;
     if (!METHODS_WITHOUT_BODY.has(config.method)) {

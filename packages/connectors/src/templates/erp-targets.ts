@@ -1,6 +1,6 @@
 import type { TenantMappingOverlay } from '@switchyard/canonical';
 
-export const TEMPLATE_ERPS = ['netsuite', 'business-central', 'sap', 'workday'] as const;
+export const TEMPLATE_ERPS = ['netsuite', 'business-central', 'sap', 'workday', 'oracle-fusion'] as const;
 export type TemplateErp = (typeof TEMPLATE_ERPS)[number];
 
 export interface ErpTarget {
@@ -68,6 +68,15 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     invoice: { recordType: 'accountingJournals', object: 'journalEntry' },
     journal: { recordType: 'accountingJournals' },
     fixes: {},
+  },
+  'oracle-fusion': {
+    displayName: 'Oracle Fusion',
+    kind: 'oracle-fusion.record',
+    invoice: { recordType: 'receivablesInvoices', object: 'invoice' },
+    journal: { recordType: 'journalBatches' },
+    vendorBill: { recordType: 'invoices' },
+    // The receivables REST resource has no due date or tax attribute on create: Fusion derives them from terms and tax setup.
+    fixes: { invoice: { DueDate: '', 'receivablesInvoiceLines[].TaxClassificationCode': '' } },
   },
 };
 

@@ -34,6 +34,7 @@ const bc = DEMO_ESTATE.businessCentral.tenants[0];
 const sap = DEMO_ESTATE.sap.systems[0];
 const wd = DEMO_ESTATE.workday.tenants[0];
 const bo = DEMO_ESTATE.backOffice.accounts[0];
+const fa = DEMO_ESTATE.oracleFusion.instances[0];
 
 /** One connection per simulator, as the demo seed would store them (decrypted). */
 export function demoConnections(estate: Estate): Record<string, ResolvedConnection> {
@@ -85,6 +86,22 @@ export function demoConnections(estate: Estate): Record<string, ResolvedConnecti
       baseUrl: estate.urls.backOffice,
       config: {},
       credentials: { apiKey: bo.apiKeys[0] },
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000007',
+      name: 'oracle-fusion',
+      kind: 'oracle-fusion',
+      baseUrl: estate.urls.oracleFusion,
+      config: { authMethod: 'basic', apiVersion: '11.13.18.05' },
+      credentials: { ...fa.users[0] },
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000008',
+      name: 'oracle-fusion-oauth',
+      kind: 'oracle-fusion',
+      baseUrl: estate.urls.oracleFusion,
+      config: { authMethod: 'oauth2', apiVersion: 'latest', tokenUrl: `${estate.urls.oracleFusion}/oauth2/v1/token`, scope: 'urn:opc:resource:consumer::all' },
+      credentials: { ...fa.clients[0] },
     },
   ];
   return Object.fromEntries(list.map((c) => [c.name, c]));

@@ -50,6 +50,14 @@ const RECORDS: Record<TemplateErp, { kind: string; key: (r: StoredRecord) => str
       expect(lines[0]?.ledgerAccount.id).toBe('12000');
     },
   },
+  'oracle-fusion': {
+    kind: 'receivablesInvoices',
+    key: (r) => String(r.data.TransactionNumber),
+    check: (r, invoice) => {
+      expect(r.data).toMatchObject({ TransactionDate: invoice.issueDate, BillToCustomerNumber: invoice.customer.number, BusinessUnit: 'US1 Business Unit', EnteredAmount: Number(invoice.subtotal) });
+      expect(r.data.receivablesInvoiceLines).toHaveLength(invoice.lines.length);
+    },
+  },
 };
 
 /** The webhook answer the run committed (at its respond step). */

@@ -40,6 +40,7 @@ const JOURNAL: Record<TemplateErp, { kind: string; key: (r: StoredRecord) => unk
     debit: (r) => (r.data.to_Item as Array<{ AmountInTransactionCurrency: string }>).reduce((s, i) => s + Math.max(0, Number(i.AmountInTransactionCurrency)), 0),
   },
   workday: { kind: 'accountingJournals', key: (r) => r.data.externalReferenceId, debit: (r) => Number(r.data.totalDebitAmount) },
+  'oracle-fusion': { kind: 'journalBatches', key: (r) => r.data.BatchName, debit: (r) => Number(r.data.RunningTotalAccountedDr) },
 };
 
 describe.each(TEMPLATE_ERPS)('subscription billing template with %s', (erp) => {

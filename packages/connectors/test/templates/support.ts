@@ -12,13 +12,15 @@ export const ERP_ACCOUNT: Record<TemplateErp, string> = {
   'business-central': '3f6b2a1e-0000-4000-8000-00000000bc01',
   sap: 'S4C',
   workday: 'acme_demo1',
+  'oracle-fusion': 'acme-fa-test',
 };
 
-export const SIM_OF: Record<TemplateErp, 'netsuite' | 'businessCentral' | 'sap' | 'workday'> = {
+export const SIM_OF: Record<TemplateErp, 'netsuite' | 'businessCentral' | 'sap' | 'workday' | 'oracleFusion'> = {
   netsuite: 'netsuite',
   'business-central': 'businessCentral',
   sap: 'sap',
   workday: 'workday',
+  'oracle-fusion': 'oracleFusion',
 };
 
 /** The demo tenant's lookups, with every code the generated invoices use. */

@@ -211,6 +211,18 @@ function restoreCharColumns<T extends object>(queryable: T): T {
       if (prop === 'queryRaw') {
         return async (...args: unknown[]) => restoreResult(await (value as (...a: unknown[]) => Promise<SqlResultSet>).apply(target, args));
       }
+      if (prop === 'executeScript') {
+        // adapter-pg splits scripts at every `;`, which cuts dollar-quoted or string function bodies
+        // (and `;` in comments) apart; one simple-protocol query runs the file as Postgres reads it.
+        const raw = target as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+        return async (script: string) => {
+          try {
+            await raw.client.query(script);
+          } catch (error) {
+            raw.onError(error);
+          }
+        };
+      }
       if (prop === 'startTransaction') {
         return async (...args: unknown[]) => restoreCharColumns(await (value as (...a: unknown[]) => Promise<object>).apply(target, args));
       }

@@ -31,6 +31,7 @@ export interface EffectivePolicy {
   maxConcurrentRuns: Explained<number>;
   priority: Explained<number>;
   retentionDays: Explained<number>;
+  slaSeconds: Explained<number>;
   breaker: { [K in keyof BreakerPolicy]: Explained<BreakerPolicy[K]> };
   /** By connection key (`*` = any connection not listed); empty when nothing is limited. */
   rateLimits: Record<string, Explained<RateLimit>>;
@@ -86,6 +87,7 @@ export function explainPolicy(levels: PolicyLevels): EffectivePolicy {
     maxConcurrentRuns: pick(top.slice(0, 1), 'maxConcurrentRuns', platform.maxConcurrentRuns),
     priority: pick(top.slice(0, 2), 'priority', platform.priority),
     retentionDays: pick(top.slice(0, 2), 'retentionDays', platform.retentionDays),
+    slaSeconds: pick(top.slice(0, 2), 'slaSeconds', platform.slaSeconds),
     breaker: pickAll([{ source: 'tenant', values: tenant?.breaker }], platform.breaker),
     rateLimits,
   };

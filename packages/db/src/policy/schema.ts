@@ -38,6 +38,8 @@ const retryOverride = RetryPolicySchema.partial().strict();
 const timeoutMs = z.number().int().min(1).max(86_400_000);
 const priority = z.number().int().min(-100).max(100);
 const retentionDays = z.number().int().min(1).max(3650);
+/** A run breaches its SLA when it takes longer than this from being received (created) to its end. */
+const slaSeconds = z.number().int().min(1).max(30 * 86_400);
 
 export const TenantPolicySchema = z.strictObject({
   /** Bulkhead: most runs of the tenant in status running at once, across all workers. */
@@ -49,6 +51,7 @@ export const TenantPolicySchema = z.strictObject({
   timeoutMs: timeoutMs.optional(),
   priority: priority.optional(),
   retentionDays: retentionDays.optional(),
+  slaSeconds: slaSeconds.optional(),
 });
 export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
 
@@ -57,6 +60,7 @@ export const WorkflowPolicySchema = z.strictObject({
   timeoutMs: timeoutMs.optional(),
   priority: priority.optional(),
   retentionDays: retentionDays.optional(),
+  slaSeconds: slaSeconds.optional(),
 });
 export type WorkflowPolicy = z.infer<typeof WorkflowPolicySchema>;
 
@@ -74,6 +78,7 @@ export interface PlatformPolicy {
   breaker: BreakerPolicy;
   priority: number;
   retentionDays: number;
+  slaSeconds: number;
 }
 
 /**
@@ -88,6 +93,8 @@ export const PLATFORM_POLICY: Readonly<PlatformPolicy> = Object.freeze({
   breaker: Object.freeze({ failureThreshold: 5, failureRatio: 0.5, minimumCalls: 20, cooldownMs: 30_000, windowMs: 60_000 }),
   priority: 0,
   retentionDays: 30,
+  // Generous on purpose: a tenant with a contract sets its own; the platform flags only the stuck.
+  slaSeconds: 900,
 });
 
 export interface PolicyIssue {

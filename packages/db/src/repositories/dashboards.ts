@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { assertUuid } from '../sql';
 import { DEAD_LETTER_STATUSES } from '../types';
 import { ALL_RUN_STATUSES } from './run-history';
+import { slaBreaches, type SlaStats } from './sla-breaches';
 
 /**
  * Operational dashboards, per tenant or across tenants. Every query is bounded twice: by the tenant
@@ -55,6 +56,8 @@ export interface DashboardTotals {
   retries: number;
   /** Runs dead-lettered in the window. */
   deadLetters: number;
+  /** Runs of the window that took (or have been open) longer than their workflow's SLA. */
+  slaBreaches: number;
 }
 
 export interface WorkflowStats {
@@ -69,6 +72,9 @@ export interface WorkflowStats {
   /** Duration (started → finished) percentiles of the runs that ended; null when none did. */
   p50Ms: number | null;
   p95Ms: number | null;
+  /** The SLA that applies (workflow, tenant or platform policy) and the window's runs that broke it. */
+  slaSeconds: number;
+  slaBreaches: number;
 }
 
 export interface EndpointStats {
@@ -92,6 +98,10 @@ export interface TenantBacklog {
   backlog: number;
   /** Age of the oldest queued run that is due (created_at → now); null when none is due. */
   oldestQueuedAgeMs: number | null;
+  /** SLA breaches among the window's runs (0 when the backlog is read on its own). */
+  slaBreaches: number;
+  /** Of those, runs still open: late right now. */
+  openSlaBreaches: number;
 }
 
 export interface OpenBreaker {
@@ -118,6 +128,8 @@ export interface Dashboard {
   /** Furthest behind first: oldest due queued run, then backlog. */
   tenants: TenantBacklog[];
   breakers: OpenBreaker[];
+  /** Per workflow of the scope, including workflows with no runs in the window. */
+  sla: SlaStats[];
 }
 
 const DEAD = `('${DEAD_LETTER_STATUSES.join("', '")}')`;
@@ -132,8 +144,8 @@ export async function loadDashboard(pool: pg.Pool, scope: DashboardScope): Promi
   const to = scope.now ?? new Date();
   // Buckets are aligned to the bucket size so that consecutive loads show the same buckets.
   const from = new Date(Math.floor((to.getTime() - spec.ms) / (spec.bucketSeconds * 1000)) * spec.bucketSeconds * 1000);
-  const window = { tenants: scope.tenantIds, from, to };
-  const [series, workflows, steps, endpoints, deadLetters, tenants, breakers] = await Promise.all([
+  const window = { tenants: scope.tenantIds, tenantIds: scope.tenantIds, from, to };
+  const [series, workflowRows, steps, endpoints, deadLetters, tenantRows, breakers, sla] = await Promise.all([
     runSeries(pool, window, spec.bucketSeconds),
     workflowStats(pool, window),
     stepTotals(pool, window),
@@ -141,7 +153,14 @@ export async function loadDashboard(pool: pg.Pool, scope: DashboardScope): Promi
     deadLetterCount(pool, window),
     tenantBacklogs(pool, scope.tenantIds, to),
     openBreakers(pool, scope.tenantIds),
+    slaBreaches(pool, window),
   ]);
+  const slaByWorkflow = new Map(sla.map((s) => [s.workflowId, s]));
+  const workflows = workflowRows.map((w) => ({ ...w, slaSeconds: slaByWorkflow.get(w.workflowId)?.slaSeconds ?? 0, slaBreaches: slaByWorkflow.get(w.workflowId)?.breaches ?? 0 }));
+  const tenants = tenantRows.map((t) => {
+    const own = sla.filter((s) => s.tenantId === t.tenantId);
+    return { ...t, slaBreaches: own.reduce((n, s) => n + s.breaches, 0), openSlaBreaches: own.reduce((n, s) => n + s.openBreaches, 0) };
+  });
   const sum = (key: 'runs' | 'succeeded' | 'failed' | 'cancelled' | 'live') => series.rows.reduce((acc, row) => acc + row[key], 0);
   const totals: DashboardTotals = {
     runs: sum('runs'),
@@ -153,6 +172,7 @@ export async function loadDashboard(pool: pg.Pool, scope: DashboardScope): Promi
     attempts: steps.attempts,
     retries: steps.retries,
     deadLetters,
+    slaBreaches: sla.reduce((n, s) => n + s.breaches, 0),
   };
   return {
     range: scope.range,
@@ -166,6 +186,7 @@ export async function loadDashboard(pool: pg.Pool, scope: DashboardScope): Promi
     failingEndpoints: endpoints.filter((e) => e.failures > 0).sort((a, b) => b.failures - a.failures || b.failureRate - a.failureRate).slice(0, 10),
     tenants,
     breakers,
+    sla,
   };
 }
 
@@ -212,7 +233,7 @@ async function runSeries(pool: pg.Pool, w: Window, bucketSeconds: number): Promi
   return { rows: out, points };
 }
 
-async function workflowStats(pool: pg.Pool, w: Window): Promise<WorkflowStats[]> {
+async function workflowStats(pool: pg.Pool, w: Window): Promise<Omit<WorkflowStats, 'slaSeconds' | 'slaBreaches'>[]> {
   const rows = await dashboardQuery(
     pool,
     `WITH agg AS (
@@ -379,6 +400,8 @@ export async function tenantBacklogs(pool: pg.Pool, tenantIds: string[], now: Da
       running: num(r.running),
       backlog: queued + waiting,
       oldestQueuedAgeMs: r.oldest ? Math.max(0, now.getTime() - (r.oldest as Date).getTime()) : null,
+      slaBreaches: 0,
+      openSlaBreaches: 0,
     };
   });
   return out.sort((a, b) => (b.oldestQueuedAgeMs ?? -1) - (a.oldestQueuedAgeMs ?? -1) || b.backlog - a.backlog || a.slug.localeCompare(b.slug));

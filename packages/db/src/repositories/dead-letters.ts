@@ -53,11 +53,18 @@ export interface DeadLetterAttempt {
   retryAt: Date | null;
 }
 
-/** Builds the shared WHERE; `$1` is always the tenant. */
-function where(tenantId: string, filter: DeadLetterFilter): { sql: string; params: unknown[] } {
+/**
+ * Draft test runs (the designer's "Run test", pinned to a version numbered below 1, see
+ * test-versions.ts) fail as often as drafts are wrong; they are the designer's business, not an
+ * operator's, so they are kept out of the dead-letter list, its groups, bulk replay and detail.
+ */
+const PUBLISHED_VERSION = 'EXISTS (SELECT 1 FROM workflow_versions pv WHERE pv.id = r.version_id AND pv.tenant_id = r.tenant_id AND pv.version >= 1)';
+
+/** Builds the shared WHERE; `$1` is always the tenant. Discarded dead letters are dealt with: never listed. */
+export function deadLetterWhere(tenantId: string, filter: DeadLetterFilter): { sql: string; params: unknown[] } {
   assertUuid(tenantId, 'dead letters: tenantId');
   const params: unknown[] = [tenantId];
-  const parts = ['r.tenant_id = $1', 'r.dead_lettered_at IS NOT NULL'];
+  const parts = ['r.tenant_id = $1', 'r.dead_lettered_at IS NOT NULL', 'r.discarded_at IS NULL', PUBLISHED_VERSION];
   if (filter.workflowId !== undefined) {
     assertUuid(filter.workflowId, 'dead letters: filter.workflowId');
     params.push(filter.workflowId);
@@ -80,7 +87,7 @@ function where(tenantId: string, filter: DeadLetterFilter): { sql: string; param
 
 /** Dead letters grouped by the last error's code, largest group first. */
 export async function listDeadLetterGroups(pool: pg.Pool, tenantId: string, filter: DeadLetterFilter = {}): Promise<DeadLetterGroup[]> {
-  const w = where(tenantId, filter);
+  const w = deadLetterWhere(tenantId, filter);
   const { rows } = await pool.query<{ error_code: string; count: number; latest_at: Date; sample_message: string | null }>(
     `SELECT coalesce(r.error->>'code', 'unknown') AS error_code, count(*)::int AS count, max(r.dead_lettered_at) AS latest_at,
             (array_agg(r.error->>'message' ORDER BY r.dead_lettered_at DESC))[1] AS sample_message
@@ -107,7 +114,7 @@ export async function listDeadLetters(
   if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > 500) {
     throw new TypeError(`listDeadLetters: limit must be an integer from 1 to 500 (got ${filter.limit})`);
   }
-  const w = where(tenantId, filter);
+  const w = deadLetterWhere(tenantId, filter);
   if (filter.after) {
     assertUuid(filter.after.runId, 'listDeadLetters: after.runId');
     w.params.push(filter.after.deadLetteredAt, filter.after.runId);
@@ -124,7 +131,7 @@ export async function listDeadLetters(
 export async function getDeadLetter(pool: pg.Pool, tenantId: string, runId: string): Promise<(DeadLetter & { history: DeadLetterAttempt[] }) | null> {
   assertUuid(tenantId, 'getDeadLetter: tenantId');
   assertUuid(runId, 'getDeadLetter: runId');
-  const { rows } = await pool.query<DeadLetterRow>(`${SELECT_DEAD_LETTER} WHERE r.id = $1 AND r.tenant_id = $2 AND r.dead_lettered_at IS NOT NULL`, [runId, tenantId]);
+  const { rows } = await pool.query<DeadLetterRow>(`${SELECT_DEAD_LETTER} WHERE r.id = $1 AND r.tenant_id = $2 AND r.dead_lettered_at IS NOT NULL AND r.discarded_at IS NULL AND ${PUBLISHED_VERSION}`, [runId, tenantId]);
   const row = rows[0];
   if (!row) return null;
   const steps = await pool.query<StepRow>(
@@ -178,7 +185,7 @@ export async function bulkReplay(pool: pg.Pool, tenantId: string, filter: DeadLe
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BULK_REPLAY) {
     throw new TypeError(`bulkReplay: limit must be an integer from 1 to ${MAX_BULK_REPLAY} (got ${limit})`);
   }
-  const w = where(tenantId, filter);
+  const w = deadLetterWhere(tenantId, filter);
   if (opts.dryRun) {
     const { rows } = await pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM runs r WHERE ${w.sql}`, w.params);
     const count = rows[0]?.count ?? 0;

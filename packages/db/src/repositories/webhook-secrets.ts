@@ -25,6 +25,14 @@ function binding(tenantId: string, secretId: string): SecretBinding {
 }
 
 /**
+ * The ciphertext of a new secret with the binding `openWebhookSecrets` expects, for callers that write
+ * the row inside a larger transaction of their own (tenant onboarding's go-live).
+ */
+export function sealWebhookSecret(keyring: SecretKeyring, tenantId: string, secretId: string, secret: string): { encryptedSecret: Uint8Array<ArrayBuffer>; keyId: string } {
+  return { encryptedSecret: new Uint8Array(encryptSecret(keyring.current, binding(tenantId, secretId), secret)), keyId: keyring.current.id };
+}
+
+/**
  * Stores a new secret (the caller generated it) as the newest one and drops all but the newest
  * LIVE_WEBHOOK_SECRETS, in one transaction so concurrent rotations cannot leave three live.
  */
@@ -90,6 +98,16 @@ export async function openWebhookSecrets(
   tenantId: string,
   workflowId: string,
 ): Promise<string[]> {
+  return (await openWebhookSecretsWithIds(db, keyringOrLoader, tenantId, workflowId)).map((s) => s.secret);
+}
+
+/** As openWebhookSecrets, with each secret's id (ingress caches them and has the enqueue check the ids still hold). */
+export async function openWebhookSecretsWithIds(
+  db: DbClient,
+  keyringOrLoader: SecretKeyring | (() => SecretKeyring),
+  tenantId: string,
+  workflowId: string,
+): Promise<{ id: string; secret: string }[]> {
   const rows = await db.webhookSecret.findMany({
     where: { tenantId, workflowId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -101,7 +119,7 @@ export async function openWebhookSecrets(
   return rows.map((row) => {
     const value = decryptSecret(keyring, row.keyId, binding(tenantId, row.id), row.encryptedSecret);
     if (typeof value !== 'string') throw new TypeError(`webhook secret ${row.id} does not hold a string`);
-    return value;
+    return { id: row.id, secret: value };
   });
 }
 

@@ -22,7 +22,8 @@ export interface BreakerRow {
 }
 
 export type BreakerDecision =
-  | { allowed: true; trial: boolean }
+  /** `healthy`: closed with no failure in a row (only the lock-free check says so; absent means unknown). */
+  | { allowed: true; trial: boolean; healthy?: boolean }
   | { allowed: false; state: 'open' | 'half_open'; retryAfterMs: number };
 
 export function closedBreaker(now: number): BreakerRow {

@@ -42,7 +42,8 @@ export async function checkBreaker(pool: pg.Pool, input: CheckBreakerInput): Pro
   const trialTimeoutMs = input.trialTimeoutMs ?? DEFAULT_TRIAL_TIMEOUT_MS;
   const quick = await pool.query<Row>(`SELECT ${COLUMNS} FROM circuit_breakers WHERE tenant_id = $1 AND host = $2`, [input.tenantId, input.host]);
   const seen = quick.rows[0];
-  if (!seen || seen.state === 'closed') return { allowed: true, trial: false };
+  if (!seen) return { allowed: true, trial: false, healthy: true };
+  if (seen.state === 'closed') return { allowed: true, trial: false, healthy: seen.consecutive_failures === 0 };
   if (seen.state === 'open' && seen.opened_at && seen.now.getTime() < seen.opened_at.getTime() + policy.cooldownMs) {
     return admitBreakerCall(toState(seen), policy, seen.now.getTime(), trialTimeoutMs).decision;
   }
@@ -91,6 +92,36 @@ export async function recordBreakerOutcome(pool: pg.Pool, input: RecordOutcomeIn
     await write(client, input, next);
     return next.state;
   });
+}
+
+export interface RecordSuccessesInput extends BreakerKey {
+  policy: BreakerPolicy;
+  /** Successful calls since the last report, all made while the breaker looked closed and healthy. */
+  count: number;
+}
+
+/**
+ * Counts a batch of successes on a closed breaker with no failures in a row, in one statement: what
+ * applying applyBreakerOutcome `count` times would do there (a new window starts when the old one
+ * is over). Workers report successes in batches so that a healthy endpoint costs no write per call.
+ * Returns false when the breaker is in any other state (then each success must be recorded singly,
+ * since a success there is a transition: it resets a failure streak or closes a half-open breaker).
+ */
+export async function recordBreakerSuccesses(pool: pg.Pool, input: RecordSuccessesInput): Promise<boolean> {
+  const policy = validate(input, 'recordBreakerSuccesses');
+  if (!Number.isInteger(input.count) || input.count < 1) throw new TypeError(`recordBreakerSuccesses: count must be a positive integer (got ${input.count})`);
+  const fresh = `clock_timestamp() - b.window_started_at < $4 * interval '1 millisecond'`;
+  const { rowCount } = await pool.query(
+    `INSERT INTO circuit_breakers AS b (tenant_id, host, window_calls) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id, host) DO UPDATE SET
+       window_calls = CASE WHEN ${fresh} THEN b.window_calls + $3 ELSE $3 END,
+       window_failures = CASE WHEN ${fresh} THEN b.window_failures ELSE 0 END,
+       window_started_at = CASE WHEN ${fresh} THEN b.window_started_at ELSE clock_timestamp() END,
+       updated_at = clock_timestamp()
+     WHERE b.state = 'closed' AND b.consecutive_failures = 0`,
+    [input.tenantId, input.host, input.count, policy.windowMs],
+  );
+  return rowCount === 1;
 }
 
 export interface BreakerSnapshot extends BreakerRow {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { header, parseJsonBody, type SimRequest, type SimResponse } from '../core/http-server';
+import { BUSINESS_CENTRAL_REFERENCE } from '../reference-data';
 import { filterAndSort, nextLink, page, readODataQuery, selectProps } from '../core/odata-query';
 import type { RecordData, StoredRecord } from '../core/record-store';
 import type { SimKit, VendorReply } from '../core/sim-kit';
@@ -58,6 +59,12 @@ export function handleApi(ctx: ApiCtx, rest: string): void {
     return m === 'GET'
       ? ctx.res.send(200, { '@odata.context': `${ctx.root}/$metadata#companies/$entity`, ...presentCompany(found) })
       : reply(ctx.res, bcErrors.methodNotAllowed(m));
+  // Reference data (chart of accounts, tax groups, currencies, payment terms) is read-only here.
+  const reference = BUSINESS_CENTRAL_REFERENCE[set.name];
+  if (reference && set.key === undefined && !sub) {
+    if (m !== 'GET') return reply(ctx.res, bcErrors.methodNotAllowed(m));
+    return ctx.res.send(200, { '@odata.context': `${ctx.root}/$metadata#companies(${found.id})/${set.name}`, value: reference });
+  }
   const def = ENTITIES[set.name];
   if (!def) return reply(ctx.res, bcErrors.noSuchSegment(set.name));
   const setUrl = `${ctx.root}/companies(${found.id})/${def.set}`;

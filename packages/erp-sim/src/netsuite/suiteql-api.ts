@@ -1,6 +1,7 @@
 import { header, isPlainObject, parseJsonBody, type SimRequest, type SimResponse } from '../core/http-server';
 import type { StoredRecord } from '../core/record-store';
 import type { SimKit, VendorReply } from '../core/sim-kit';
+import { NETSUITE_REFERENCE } from '../reference-data';
 import { invalidContent, nsError } from './errors';
 import { collection, readPaging } from './paging';
 import { flattenFields } from './record-query';
@@ -81,8 +82,13 @@ export function handleSuiteQL(req: SimRequest, res: SimResponse, kit: SimKit, ac
     table = query.table;
     if (table === 'customer') rows = kit.store.list(account, 'customer').map((r) => toRow(r));
     else if (table === 'transaction') rows = TRANSACTION_TYPES.flatMap((t) => kit.store.list(account, t).map((r) => toRow(r, t)));
-    else return reply(res, badQuery(`Record '${table}' was not found. This simulator serves the 'customer' and 'transaction' tables.`));
-    const known = new Set(BASE_COLUMNS[table]);
+    else if (NETSUITE_REFERENCE[table]) rows = (NETSUITE_REFERENCE[table] ?? []).map((r) => ({ ...r }));
+    else
+      return reply(
+        res,
+        badQuery(`Record '${table}' was not found. This simulator serves the 'customer' and 'transaction' tables and the reference tables ${Object.keys(NETSUITE_REFERENCE).join(', ')}.`),
+      );
+    const known = new Set(BASE_COLUMNS[table] ?? []);
     for (const r of rows) for (const k of Object.keys(r)) known.add(k);
     const unknown = referencedColumns(query).find((c) => !known.has(c));
     if (unknown)

@@ -1,3 +1,4 @@
+import { SAP_REFERENCE } from '../reference-data';
 import { basicAuth, BearerTokens, clientCredentials, formBody, secretEquals } from '../core/bearer-tokens';
 import { header, type SimRequest, type SimResponse } from '../core/http-server';
 import { startSim, type CommonSimOptions, type SimHandle, type VendorReply } from '../core/sim-kit';
@@ -98,6 +99,14 @@ export async function startSapSim(opts: SapSimOptions = {}): Promise<SimHandle> 
       const service = (m[1] as string).toUpperCase();
       const principal = logon(req);
       if (!principal) return reply(res, logonFailed(defaultSystem.systemId, clientOf(defaultSystem)));
+      // Reference data services (company codes, G/L accounts, tax codes, payment terms): read-only lists.
+      const reference = SAP_REFERENCE[service];
+      if (reference) {
+        if (req.method !== 'GET' || (m[2] ?? '').replace(/\/+$/, '') !== `/${reference.set}`) return reply(res, sapErrors.noService(`${service}${m[2] ?? ''}`));
+        if (!(await kit.gate(principal.system.systemId, res, { throttled: () => sapErrors.throttled(service), serverError: () => sapErrors.serverError(service) }))) return;
+        const root = `${req.origin}${SAP_ODATA_PREFIX}/${m[1] as string}/${reference.set}`;
+        return res.send(200, { d: { results: reference.rows.map((row, i) => ({ __metadata: { uri: `${root}('${i}')`, type: `${service}.${reference.set}Type` }, ...row })) } });
+      }
       if (!SAP_SERVICES.includes(service)) return reply(res, sapErrors.noService(service));
 
       const who = `${principal.system.systemId}/${principal.client}/${principal.user}`;

@@ -1,3 +1,4 @@
+import { WORKDAY_REFERENCE } from '../reference-data';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isPlainObject, parseJsonBody, valueAt, type SimRequest, type SimResponse } from '../core/http-server';
@@ -183,6 +184,12 @@ export function handleCommon(ctx: WdCtx, rest: string[]): void {
 export function handleFinancial(ctx: WdCtx, rest: string[]): void {
   const [resource, id, extra] = rest;
   const m = ctx.req.method;
+  // Reference data (companies, ledger accounts, tax codes, payment terms): read-only collections.
+  const reference = resource !== undefined ? WORKDAY_REFERENCE[resource] : undefined;
+  if (reference && id === undefined) {
+    if (m !== 'GET') return reply(ctx.res, wdError(405, `Method ${m} is not allowed on ${resource}`));
+    return ctx.res.send(200, { total: reference.length, data: reference.map((r) => ({ ...r, href: `${ctx.financialRoot}/${resource}/${r.id}` })) });
+  }
   if (resource !== 'accountingJournals' || extra !== undefined)
     return reply(ctx.res, wdError(404, 'Resource not found', [{ error: `No resource at /${rest.join('/')}`, field: 'path', location: 'path' }]));
   const { store } = ctx.kit;

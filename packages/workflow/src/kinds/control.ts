@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNodeKind, type NodeKindDefinition } from './contract';
 import { coreNodeKinds } from './core';
+import { workflowCall } from './workflow-call';
 
 /**
  * Control-flow kinds the engine interprets itself: no executor runs them, so packages/connectors
@@ -108,7 +109,7 @@ export const approval = defineNodeKind<ApprovalConfig>()({
   outputs: ['approved', 'rejected', 'timeout', 'error'],
 });
 
-export const controlNodeKinds = [mapKind, joinKind, waitForEvent, approval] as const;
+export const controlNodeKinds = [mapKind, joinKind, waitForEvent, approval, workflowCall] as const;
 export type ControlNodeKind = (typeof controlNodeKinds)[number]['kind'];
 
 /** Every kind this package defines: core kinds (with executors) then control kinds (run by the engine). */

@@ -54,6 +54,11 @@ export interface ExecutorContext {
   phase?: 'compensation';
   /** The run tenant's connections; provided by the worker (connectors wrap executors to add it). */
   connections?: ConnectionResolver;
+  /**
+   * W3C trace context of this attempt: the run's (from ingress) or, when the worker traces, the
+   * attempt's own span. HTTP executors send it as the `traceparent` header.
+   */
+  traceparent?: string;
 }
 
 export interface ExecutorResult {

@@ -2,3 +2,4 @@ export * from './contract';
 export * from './core';
 export * from './executor';
 export * from './control';
+export * from './workflow-call';

@@ -36,6 +36,7 @@ const ICONS: Record<string, string> = {
   merge: '⋈',
   hourglass: '⧗',
   'check-circle': '✓',
+  workflow: '⤷',
 };
 
 const RUN_GLYPH: Record<NonNullable<DesignerNodeData['runStatus']>, string> = { succeeded: '✓', failed: '✕', retrying: '↻' };

@@ -7,6 +7,8 @@ import { ACTIVE_RUN_STATUSES, StatusPill } from '@/components/status-pill';
 import { errorMessage } from '@/lib/errors';
 import { formatDateTime, formatDuration, formatTime, versionLabel } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
+import { RelatedRuns } from './related-runs';
+import { RunActions } from './run-actions';
 import { errorNodeId, nodeLabelsOf, stepErrorMessage } from './run-graph';
 import styles from './run-detail.module.css';
 
@@ -59,9 +61,12 @@ export function RunDetail({ id }: { id: string }) {
           </h1>
           <StatusPill status={r.status} testId="run-status" />
         </div>
-        <Link className="btn" href={`/runs?workflow=${r.workflowId}`}>
-          All runs of this workflow
-        </Link>
+        <div className="row">
+          <RunActions run={r} labels={labels} />
+          <Link className="btn" href={`/runs?workflow=${r.workflowId}`}>
+            All runs of this workflow
+          </Link>
+        </div>
       </div>
 
       {runError && (
@@ -82,7 +87,7 @@ export function RunDetail({ id }: { id: string }) {
           <Item label="Version">{versionLabel(r.version)}</Item>
           <Item label="Trigger">{r.trigger}</Item>
           <Item label="Correlation id" mono testId="run-correlation-id">
-            <Link href={`/runs?correlation=${encodeURIComponent(r.correlationId)}`}>{r.correlationId}</Link>
+            <Link href={`/runs?q=${encodeURIComponent(r.correlationId)}`}>{r.correlationId}</Link>
           </Item>
           <Item label="Idempotency key" mono>
             {r.idempotencyKey ?? <span className="faint">none</span>}
@@ -96,6 +101,8 @@ export function RunDetail({ id }: { id: string }) {
           </Item>
         </dl>
       </section>
+
+      <RelatedRuns id={r.id} live={ACTIVE_RUN_STATUSES.has(r.status)} />
 
       <div className={styles.payloads}>
         <section className={`card ${styles.block}`}>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { getDeadLetter, listDeadLetterGroups, listDeadLetters } from '@switchyard/db';
+import { MAX_DISCARD_REASON_LENGTH, discardDeadLetters, getDeadLetter, listDeadLetterGroups, listDeadLetters } from '@switchyard/db';
+import { actorOf } from '../../security/actor';
 import { tenantProcedure } from '../../trpc';
 import { missing } from './results';
 
@@ -27,4 +28,23 @@ export const deadLettersRouter = {
     if (!letter) throw missing(`Run ${JSON.stringify(input.id)} is not a dead letter of this tenant`);
     return letter;
   }),
+
+  /** Takes the matching dead letters off the list with a reason (audited per run); `dryRun: true` only counts. */
+  discard: tenantProcedure
+    .input(
+      z.strictObject({
+        filter: deadLetterFilter.default({}),
+        dryRun: z.boolean(),
+        reason: z.string().trim().min(1, 'must say why these are discarded').max(MAX_DISCARD_REASON_LENGTH),
+        limit: z.number().int().min(1).max(1000).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      discardDeadLetters(ctx.db.pool, ctx.tenant.id, input.filter, {
+        dryRun: input.dryRun,
+        reason: input.reason,
+        actor: actorOf(ctx),
+        ...(input.limit ? { limit: input.limit } : {}),
+      }),
+    ),
 };

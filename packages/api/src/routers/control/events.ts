@@ -18,10 +18,24 @@ async function deliver(ctx: TenantContext, input: Omit<DeliverRunEventInput, 'te
 }
 
 export const eventsRouter = {
-  /** Wakes every run of the tenant waiting for an event with this key; `runs` is empty when none was. */
+  /**
+   * Wakes every run of the tenant waiting for an event with this key (and/or of the runs with this
+   * correlation id); `runs` is empty when none was. HTTP senders use POST /api/events/{tenant}.
+   */
   deliver: tenantProcedure
-    .input(z.strictObject({ kind: z.literal('event').default('event'), key, payload: z.unknown().optional() }))
-    .mutation(async ({ ctx, input }) => ({ runs: await deliver(ctx, { kind: 'event', key: input.key, payload: input.payload ?? null }) })),
+    .input(
+      z
+        .strictObject({ kind: z.literal('event').default('event'), key: key.optional(), correlationId: key.optional(), payload: z.unknown().optional() })
+        .refine((v) => v.key !== undefined || v.correlationId !== undefined, { path: ['key'], message: 'give the key the run waits with, or its correlationId' }),
+    )
+    .mutation(async ({ ctx, input }) => ({
+      runs: await deliver(ctx, {
+        kind: 'event',
+        ...(input.key !== undefined ? { key: input.key } : {}),
+        ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
+        payload: input.payload ?? null,
+      }),
+    })),
 };
 
 export const approvalsRouter = {

@@ -13,6 +13,8 @@ export interface ConnectionSystemDefinition {
   baseUrlExample: string;
   configSchema: z.ZodType<Record<string, unknown>>;
   credentialsSchema: z.ZodType<Record<string, unknown>>;
+  /** URL schemes the base URL may use; http and https unless a system says otherwise (databases). */
+  baseUrlProtocols?: readonly string[];
   /** Cross-field rules (which credentials an auth method needs); issues name the field. */
   check?: (config: Record<string, unknown>, credentials: Record<string, unknown>) => ConnectionIssue[];
 }
@@ -51,9 +53,10 @@ export function checkConnection(
   try {
     url = new URL(input.baseUrl);
   } catch {
-    issues.push({ field: 'baseUrl', message: 'must be an absolute http:// or https:// URL' });
+    issues.push({ field: 'baseUrl', message: `must be an absolute URL (${(def.baseUrlProtocols ?? ['http', 'https']).map((p) => `${p}://`).join(' or ')})` });
   }
-  if (url && url.protocol !== 'http:' && url.protocol !== 'https:') issues.push({ field: 'baseUrl', message: 'must use http or https' });
+  const protocols = def.baseUrlProtocols ?? ['http', 'https'];
+  if (url && !protocols.includes(url.protocol.replace(/:$/, ''))) issues.push({ field: 'baseUrl', message: `must use ${protocols.join(' or ')}` });
   if (url && (url.username || url.password)) issues.push({ field: 'baseUrl', message: 'must not contain credentials; put them in the credential fields' });
   const config = def.configSchema.safeParse(input.config ?? {});
   const credentials = def.credentialsSchema.safeParse(input.credentials ?? {});

@@ -68,7 +68,8 @@ export class SapClient implements RecordOperations {
     return `Basic ${Buffer.from(`${this.settings.username ?? ''}:${this.settings.password ?? ''}`).toString('base64')}`;
   }
 
-  private async call(request: ErpRequest): Promise<ErpResponse> {
+  /** Authenticated GET/POST without the CSRF handshake; public for reads outside the record sets (reference data). */
+  async call(request: ErpRequest): Promise<ErpResponse> {
     for (let attempt = 1; ; attempt++) {
       const auth = await this.authorization();
       const response = await this.http.send({ ...request, headers: { ...request.headers, Authorization: auth } });
