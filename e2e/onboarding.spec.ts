@@ -32,8 +32,13 @@ function clicker(page: Page) {
   };
 }
 
+/** The app shell scrolls inside <main>, so a full-page shot needs a viewport as tall as the content. */
 async function shot(page: Page, name: string, take: boolean) {
-  if (take) await page.screenshot({ path: `docs/screenshots/onboarding-${name}.png`, fullPage: true });
+  if (!take) return;
+  const height = await page.evaluate(() => Math.max(900, (document.querySelector('main')?.scrollHeight ?? 900) + 40));
+  await page.setViewportSize({ width: 1440, height: Math.min(height, 4000) });
+  await page.screenshot({ path: `docs/screenshots/onboarding-${name}.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -119,5 +124,5 @@ for (const [index, erp] of ERPS.entries()) {
 }
 
 test.afterAll(() => {
-  for (const f of figures) console.log(`onboarding ${f.erp.padEnd(17)} ${String(f.clicks).padStart(3)} clicks  ${f.seconds.toFixed(1).padStart(6)} s (start → test event succeeded)`);
+  for (const f of figures) process.stdout.write(`onboarding ${f.erp.padEnd(17)} ${String(f.clicks).padStart(3)} clicks  ${f.seconds.toFixed(1).padStart(6)} s (start → test event succeeded)\n`);
 });

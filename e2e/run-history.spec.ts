@@ -88,6 +88,7 @@ test('filters live in the URL and can be saved per tenant', async ({ page }) => 
   await page.getByTestId('saved-filters').selectOption('Failed today');
   await expect(page).toHaveURL(/status=failed/);
   await expect(page.getByTestId('runs-filter-status')).toHaveValue('failed');
+  await expect(page.getByTestId('run-row').first()).toHaveAttribute('data-status', 'failed');
   await page.screenshot({ path: 'docs/screenshots/runs.png' });
 });
 

@@ -190,6 +190,21 @@ describe.skipIf(Boolean(postgresUnavailable))('onboarding wizard (server)', () =
     expect(JSON.stringify(overview)).not.toContain(nsCredentials.tokenSecret);
   });
 
+  it('starts a draft from a live tenant as template, without its credentials', async () => {
+    const { id } = await api().onboarding.startFromTenant({ slug: 'northwind' });
+    const copy = await api().onboarding.get({ id });
+    expect(copy.data.profile).toMatchObject({ name: '', slug: '', region: 'eu', timeZone: 'Europe/Berlin', baseCurrency: 'USD' });
+    expect(copy.data.systems?.connections).toEqual([expect.objectContaining({ slot: 'erp', system: 'netsuite', name: 'NetSuite', config: { accountId: ns.accountId } })]);
+    expect(copy.data.mappings?.lookups.taxCodes).toMatchObject({ 'US-CA': '1042' });
+    expect(copy.data.policies?.overrides).toEqual({ maxConcurrentRuns: 7 });
+    expect(copy.data.workflows?.selected).toEqual([{ templateId: 'invoice-sync', variables: {} }]);
+    expect(copy.credentialFields).toEqual({});
+    // Without credentials the systems step cannot pass: they must be entered for the new tenant.
+    const systems = await api().onboarding.saveSystems({ id, systems: { erp: 'netsuite', connections: copy.data.systems!.connections.map((c) => ({ ...c, credentials: {} })) } });
+    expect(systems.ok ? [] : systems.issues.map((i) => i.field)).toContain('connections.erp.credentials.consumerKey');
+    await expectTrpcError(api().onboarding.startFromTenant({ slug: 'nobody' }), 'NOT_FOUND');
+  });
+
   it('a slug taken after the profile step is reported at the profile step at go-live', async () => {
     const { id, lookups } = await preparedDraft('late-taker');
     await api().onboarding.saveMappings({ id, mappings: { lookups } });

@@ -113,6 +113,7 @@ export {
 } from './http/outbound/address-policy';
 export { OutboundBlockedError, chooseAddress, type HostLookup, type ResolvedAddress } from './http/outbound/guarded-agent';
 export { createOutboundFetch, MAX_REDIRECTS, RedirectError, type OutboundFetch, type OutboundFetchOptions } from './http/outbound/outbound-fetch';
+export { signStandardWebhook, standardWebhookHeaders } from './http/standard-webhooks';
 export { connectorNodeKinds, connectorKindRegistry, type ConnectorNodeKind } from './metadata';
 export * from './metadata';
 export { createErpExecutors, withConnections, type ConnectorKindName, type ErpExecutorOptions } from './erp/executors';

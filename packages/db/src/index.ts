@@ -96,3 +96,6 @@ export * from './repositories/tenant-mappings';
 export * from './repositories/governance';
 export * from './repositories/related-runs';
 export * from './repositories/webhook-message-release';
+
+// Status out: subscriptions, the run status outbox fan-out and the delivery queue.
+export * from './repositories/status-out';

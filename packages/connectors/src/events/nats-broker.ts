@@ -59,17 +59,27 @@ export class NatsEventBroker implements EventBroker {
 
   async subscribe(options: SubscribeOptions): Promise<EventSubscription> {
     const filter = tenantSubject(options.tenantId, options.subject);
-    await this.jsm.consumers.add(this.stream, {
-      durable_name: options.consumer,
+    const settings = {
       filter_subject: filter,
-      ack_policy: AckPolicy.Explicit,
-      // A new trigger starts with the messages published from now on, like a webhook route does;
-      // an existing durable consumer keeps its position whatever this says.
-      deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(this.ackWaitMs),
       // One more than ours, so our own count decides when a message is dead-lettered.
       max_deliver: options.maxDeliveries + 1,
-    });
+    };
+    try {
+      await this.jsm.consumers.add(this.stream, {
+        durable_name: options.consumer,
+        ack_policy: AckPolicy.Explicit,
+        // A new trigger starts with the messages published from now on, like a webhook route does;
+        // an existing durable consumer keeps its position whatever this says.
+        deliver_policy: DeliverPolicy.New,
+        ...settings,
+      });
+    } catch (err) {
+      // The durable consumer exists with other settings (a new maxDeliveries): update it in place, keeping its position.
+      await this.jsm.consumers.update(this.stream, options.consumer, settings).catch(() => {
+        throw err;
+      });
+    }
     const consumer = await this.js.consumers.get(this.stream, options.consumer);
     const messages = await consumer.consume({ max_messages: 16 });
     const loop = (async () => {

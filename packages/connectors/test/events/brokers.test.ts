@@ -111,7 +111,7 @@ describe.skipIf(!hasRabbit)('RabbitMQ connection loss', () => {
     try {
       const first = await subscribe();
       const { execFileSync } = await import('node:child_process');
-      const list = execFileSync('rabbitmqctl', ['-q', 'list_connections', 'name', 'client_properties'], { encoding: 'utf8' });
+      const list = execFileSync('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties'], { encoding: 'utf8' });
       const line = list.split('\n').find((l) => l.includes(name));
       expect(line, 'our connection is listed').toBeDefined();
       execFileSync('rabbitmqctl', ['-q', 'close_connection', line!.split('\t')[0]!, 'test: connection loss']);
@@ -123,6 +123,27 @@ describe.skipIf(!hasRabbit)('RabbitMQ connection loss', () => {
       await second.stop();
     } finally {
       await broker.forget({ tenantId: tenant, subject: 'r', consumer });
+      await broker.close();
+    }
+  });
+});
+
+describe.skipIf(!hasNats)('NATS durable consumers', () => {
+  it('keeps a durable consumer when its trigger settings change', async () => {
+    const broker = await NatsEventBroker.connect({ servers: NATS_URL, ackWaitMs: 2000 });
+    const tenant = randomUUID();
+    const consumer = `t_${randomUUID().slice(0, 8)}`;
+    try {
+      const got: string[] = [];
+      const handler = async (d: EventDelivery) => (got.push(d.event.messageId ?? ''), d.ack());
+      const first = await broker.subscribe({ tenantId: tenant, subject: 's', consumer, maxDeliveries: 3, handler });
+      await first.stop();
+      await broker.publish(tenant, 's', bytes(1), 'while-away');
+      const second = await broker.subscribe({ tenantId: tenant, subject: 's', consumer, maxDeliveries: 7, handler });
+      await eventually('the message published while no one listened', () => got.includes('while-away'));
+      await second.stop();
+    } finally {
+      await broker.forget({ tenantId: tenant, subject: 's', consumer });
       await broker.close();
     }
   });

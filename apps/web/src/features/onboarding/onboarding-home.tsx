@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import { errorMessage } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
@@ -14,6 +15,9 @@ export function OnboardingHome() {
   const queryClient = useQueryClient();
   const drafts = useQuery(trpc.onboarding.list.queryOptions());
   const start = useMutation(trpc.onboarding.start.mutationOptions({ onSuccess: ({ id }) => router.push(`/onboarding/${id}`) }));
+  const tenants = useQuery(trpc.tenants.list.queryOptions(undefined, { staleTime: 60_000 }));
+  const [templateSlug, setTemplateSlug] = useState('');
+  const copy = useMutation(trpc.onboarding.startFromTenant.mutationOptions({ onSuccess: ({ id }) => router.push(`/onboarding/${id}`) }));
   const discard = useMutation(trpc.onboarding.discard.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.onboarding.list.queryKey() }) }));
   return (
     <div className="page">
@@ -24,10 +28,24 @@ export function OnboardingHome() {
             Take a new tenant live: profile, systems, mappings, policies and workflows in one wizard.
           </p>
         </div>
-        <button type="button" className="btn btn-primary" data-testid="start-onboarding" disabled={start.isPending} onClick={() => start.mutate()}>
-          + Onboard a tenant
-        </button>
+        <div className="row" style={{ gap: 8 }}>
+          <select className="select" aria-label="Copy the configuration of" data-testid="template-tenant" value={templateSlug} onChange={(e) => setTemplateSlug(e.target.value)}>
+            <option value="">Start from another tenant…</option>
+            {(tenants.data ?? []).map((t) => (
+              <option key={t.id} value={t.slug}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="btn" data-testid="start-from-tenant" disabled={templateSlug === '' || copy.isPending} onClick={() => copy.mutate({ slug: templateSlug })}>
+            Copy (without credentials)
+          </button>
+          <button type="button" className="btn btn-primary" data-testid="start-onboarding" disabled={start.isPending} onClick={() => start.mutate()}>
+            + Onboard a tenant
+          </button>
+        </div>
       </div>
+      {copy.error && <div className="banner banner-error">{errorMessage(copy.error)}</div>}
       {start.error && <div className="banner banner-error">{errorMessage(start.error)}</div>}
       {discard.error && <div className="banner banner-error">{errorMessage(discard.error)}</div>}
       <h2 style={{ fontSize: 16 }}>In progress</h2>

@@ -30,10 +30,10 @@ export function PolicyTable({ rows, overrides, issues, onChange }: { rows: Polic
                   {row.path}
                 </div>
               </td>
-              <td className="mono">{row.overridden ? '—' : (row.value ?? 'none')}</td>
-              <td className="mono">{override ?? row.value ?? 'none'}</td>
+              <td className="mono">{row.platformValue ?? 'none'}</td>
+              <td className="mono">{override ?? row.platformValue ?? 'none'}</td>
               <td>
-                <span className={override !== undefined ? 'pill pill-running' : 'pill pill-queued'}>{override !== undefined ? 'tenant override' : row.source}</span>
+                <span className={override !== undefined ? 'pill pill-running' : 'pill pill-queued'}>{override !== undefined ? 'tenant override' : row.platformValue === null ? 'platform default (none)' : 'platform default'}</span>
               </td>
               <td>
                 <input

@@ -250,7 +250,6 @@ function PoliciesCard({ o }: { o: Overview }) {
       },
     }),
   );
-  const defaults = o.policies.map((p) => (p.overridden ? { ...p, value: null, source: 'platform default' } : p));
   return (
     <div className="card" style={{ padding: 16, marginTop: 16 }}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
@@ -262,7 +261,7 @@ function PoliciesCard({ o }: { o: Overview }) {
           </button>
         </div>
       </div>
-      <PolicyTable rows={defaults} overrides={overrides} issues={issues} onChange={(next) => { setSaved(false); setOverrides(next); }} />
+      <PolicyTable rows={o.policies} overrides={overrides} issues={issues} onChange={(next) => { setSaved(false); setOverrides(next); }} />
     </div>
   );
 }

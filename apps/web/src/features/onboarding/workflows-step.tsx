@@ -87,6 +87,13 @@ export function WorkflowsStep({ draft, catalog, issues, onSaved, onBack }: StepP
   );
 }
 
+/** `["accounts", "receivable"]` → "Accounts: receivable", `["webhookPath"]` → "Webhook path". */
+function humanize(path: string[]): string {
+  const words = path.map((p) => p.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+  const text = words.join(': ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function Variables({ templateId, schema, values, issues, onChange }: { templateId: string; schema: Record<string, PropSchema>; values: Record<string, unknown>; issues: Issue[]; onChange: (v: Record<string, unknown>) => void }) {
   const fields: Array<{ path: string[]; prop: PropSchema }> = [];
   for (const [key, prop] of Object.entries(schema)) {
@@ -112,7 +119,7 @@ function Variables({ templateId, schema, values, issues, onChange }: { templateI
         const errors = issuesAt(issues, `workflows.${templateId}.${key}`);
         return (
           <label key={key} className={styles.field}>
-            <span className="label">{prop.title ?? key}</span>
+            <span className="label">{prop.title ?? humanize(path)}</span>
             <input
               className="input"
               data-testid={`var-${templateId}-${key}`}

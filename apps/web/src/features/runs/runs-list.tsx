@@ -80,17 +80,20 @@ export function RunsList() {
           hasNextPage={runs.hasNextPage}
           isFetchingNextPage={runs.isFetchingNextPage}
           fetchNextPage={() => void runs.fetchNextPage()}
+          placeholder={
+            runs.isPending ? (
+              <div className="empty">Loading runs…</div>
+            ) : runs.isSuccess ? (
+              <div className="empty" data-testid="runs-empty">
+                {searching
+                  ? `No run carries the key ${filters.q}.`
+                  : anyFilter
+                    ? 'No runs match these filters.'
+                    : 'No runs yet. Publish a workflow and call its webhook, or use “Test with payload” in the designer.'}
+              </div>
+            ) : null
+          }
         />
-        {runs.isPending && <div className="empty">Loading runs…</div>}
-        {runs.isSuccess && items.length === 0 && (
-          <div className="empty" data-testid="runs-empty">
-            {searching
-              ? `No run carries the key ${filters.q}.`
-              : anyFilter
-                ? 'No runs match these filters.'
-                : 'No runs yet. Publish a workflow and call its webhook, or use “Test with payload” in the designer.'}
-          </div>
-        )}
       </div>
     </div>
   );

@@ -34,8 +34,11 @@ export function RunsTable({
   hasNextPage,
   isFetchingNextPage,
   fetchNextPage,
+  placeholder,
 }: {
   items: RunRow[];
+  /** Shown inside the scroll area while there are no rows (loading, empty). */
+  placeholder?: React.ReactNode;
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => void;
@@ -67,6 +70,7 @@ export function RunsTable({
         <span role="columnheader">Duration</span>
       </div>
       <div ref={scrollRef} className={styles.scroll} data-testid="runs-scroll">
+        {items.length === 0 && placeholder}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualRows.map((v) => {
             const run = items[v.index]!;

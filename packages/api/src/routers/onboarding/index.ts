@@ -23,6 +23,7 @@ import {
   workflowsInput,
   type Draft,
 } from './draft';
+import { draftFromTenant } from './from-tenant';
 import { activate, checkAllSteps, sendTestEvent } from './go-live';
 import { failed, WIZARD_STEPS, type StepResult, type WizardStep } from './issues';
 import { lookupTables, missingLookupIssues, overlayOf, SAMPLES } from './mappings';
@@ -86,6 +87,13 @@ export const onboardingRouter = {
   }),
 
   start: publicProcedure.mutation(async ({ ctx }) => ({ id: await createDraft(ctx.db.prisma) })),
+
+  /** A draft prefilled from a live tenant's configuration (credentials excluded: they are typed again). */
+  startFromTenant: publicProcedure.input(z.object({ slug: z.string().min(1).max(60) })).mutation(async ({ ctx, input }) => {
+    const data = await draftFromTenant(ctx, input.slug);
+    if (!data) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no tenant "${input.slug}" to copy` });
+    return { id: await createDraft(ctx.db.prisma, data) };
+  }),
 
   get: publicProcedure.input(withDraft).query(async ({ ctx, input }) => {
     const draft = await loadDraft(ctx.db.prisma, keyringFor(ctx.db), input.id);

@@ -95,10 +95,11 @@ const POLICY_LABELS: Record<string, string> = {
 /** Every policy value with where it comes from (platform default or this tenant's override). */
 export function effectivePolicies(overrides: Record<string, number>) {
   const parsed = parseTenantPolicy(unflattenPolicy(overrides));
+  const platform = explainPolicy({ tenant: {} }) as unknown as Record<string, unknown>;
   const explained = explainPolicy({ tenant: parsed.ok ? parsed.policy : {} }) as unknown as Record<string, unknown>;
-  const read = (path: string): { value: number | null; source: string } => {
+  const read = (path: string, from = explained): { value: number | null; source: string } => {
     const keys = path.split('.');
-    let at: unknown = explained;
+    let at: unknown = from;
     for (const [i, key] of keys.entries()) {
       const node = (at as Record<string, unknown> | undefined)?.[key];
       // Explained values are `{ value, source }` at the level that was resolved as a whole.
@@ -115,9 +116,17 @@ export function effectivePolicies(overrides: Record<string, number>) {
     .map(([path, label]) => {
       const resolved = read(path);
       const overridden = overrides[path] !== undefined;
-      return { path, label, value: overridden ? (overrides[path] as number) : resolved.value, source: overridden ? 'tenant override' : resolved.value === null ? 'platform default (none)' : 'platform default', overridden };
+      const platformValue = read(path, platform).value;
+      return {
+        path,
+        label,
+        platformValue,
+        value: overridden ? (overrides[path] as number) : resolved.value,
+        source: overridden ? 'tenant override' : resolved.value === null ? 'platform default (none)' : 'platform default',
+        overridden,
+      };
     })
-    .filter((p) => p.path !== 'slaSeconds' || p.value !== null || p.overridden);
+    .filter((p) => p.path !== 'slaSeconds' || p.platformValue !== null || p.overridden);
 }
 
 /** Template parameters that name connections: the draft slot each one takes its connection from. */
