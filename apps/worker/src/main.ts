@@ -9,6 +9,7 @@ import { createLogger } from './logger';
 import { startObservability } from './observability';
 import { Worker } from './worker';
 import { SqlPollHost } from './database/sql-poll';
+import { startWorkerStatusSender } from './status-out/sender';
 import { createWorkerExecutors, workerConnectionResolver } from './executors';
 import { connectEventBrokers } from './events/brokers';
 import { EventTriggerHost } from './events/event-triggers';
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   const resolver = workerConnectionResolver(db.pool, 'postgres');
   const polls = resolver ? new SqlPollHost({ pool: db.pool, sqlPools, connectionsFor: resolver, logger }) : undefined;
   polls?.start();
+  const statusSender = startWorkerStatusSender({ pool: db.pool, databaseKind: 'postgres', logger });
   const stop = async () => {
+    await statusSender?.stop();
     await polls?.stop();
     await sqlPools.closeAll();
     await folders?.stop();

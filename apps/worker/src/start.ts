@@ -17,6 +17,7 @@ import { startObservability } from './observability';
 import { Worker, errorMessage } from './worker';
 import { allowlistWithReceiver, startDemoReceiver } from './demo/receiver';
 import { SqlPollHost } from './database/sql-poll';
+import { startWorkerStatusSender } from './status-out/sender';
 import { createWorkerExecutors, workerConnectionResolver } from './executors';
 import { connectEventBrokers } from './events/brokers';
 import { EventTriggerHost } from './events/event-triggers';
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
   const triggers = new EventTriggerHost({ pool: db.pool, brokers: events.brokers, logger });
   await triggers.start();
   cleanups.unshift(() => triggers.stop());
+  const statusSender = startWorkerStatusSender({ pool: db.pool, databaseKind: kind, logger, allowlist });
+  if (statusSender) cleanups.unshift(() => statusSender.stop());
   const resolver = workerConnectionResolver(db.pool, kind);
   if (resolver) {
     const polls = new SqlPollHost({ pool: db.pool, sqlPools, connectionsFor: resolver, logger });

@@ -4,8 +4,10 @@ import { createOutboundFetch, standardWebhookHeaders, type OutboundFetch } from 
 import {
   claimDueStatusDeliveries,
   fanOutRunStatusEvents,
+  loadSecretKeyring,
   openStatusDeliverySecret,
   recordStatusDeliveryAttempt,
+  SecretKeyError,
   type DueStatusDelivery,
   type SecretKeyring,
 } from '@switchyard/db';
@@ -108,6 +110,7 @@ export function startStatusSender(options: StatusSenderOptions): StatusSender {
 
   const schedule = () => {
     if (stopped) return;
+    if (timer) clearTimeout(timer);
     timer = setTimeout(() => void runOnce(), intervalMs);
     timer.unref();
   };
@@ -138,4 +141,16 @@ export function startStatusSender(options: StatusSenderOptions): StatusSender {
       await outbound.close();
     },
   };
+}
+
+/** The sender for a worker process, or undefined (with a warning) when no secret key is configured. */
+export function startWorkerStatusSender(opts: { pool: pg.Pool; databaseKind: 'pglite' | 'postgres'; logger: Logger; allowlist?: string }): StatusSender | undefined {
+  try {
+    const keyring = loadSecretKeyring({ databaseKind: opts.databaseKind });
+    return startStatusSender({ pool: opts.pool, keyring, logger: opts.logger, ...(opts.allowlist !== undefined ? { allowlist: opts.allowlist } : {}) });
+  } catch (err) {
+    if (!(err instanceof SecretKeyError)) throw err;
+    opts.logger.warn({ reason: err.message }, 'status out webhooks are not sent by this worker');
+    return undefined;
+  }
 }
