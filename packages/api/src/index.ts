@@ -32,6 +32,7 @@ export {
 export { checkIngressRateLimit, ingressRateLimit, DEFAULT_INGRESS_RATE_LIMIT, INGRESS_RATE_ENV, type IngressLimit } from './ingress/rate-limit';
 export { API_KEY_SCOPES, authenticateApiKey, generateApiKey, hashApiKey, type ApiKeyAuth, type ApiKeyScope } from './security/api-keys';
 export { handleRunStatusRequest, type RunStatusResponse } from './security/run-status';
+export { handlePortalStatusRequest } from './status-out/portal-status';
 export { parseJsonSafely, stripDangerousKeys } from './security/safe-json';
 export { ANONYMOUS_ACTOR, actorOf, apiKeyActor } from './security/actor';
 

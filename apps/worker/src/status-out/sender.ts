@@ -39,6 +39,13 @@ export interface StatusSenderOptions {
 export const DEFAULT_STATUS_MAX_ATTEMPTS = 8;
 const MAX_ERROR_LENGTH = 500;
 
+/** fetch wraps the real reason (refused address, connection refused, timeout) in `cause`. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err.name}: ${err.message}${cause}`;
+}
+
 /** Delay before attempt `attempt + 1` after `attempt` failures: min(cap, base·2^(n-1)), full jitter in [½, 1]. */
 export function statusRetryDelayMs(failedAttempts: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
   const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, failedAttempts - 1));
@@ -83,7 +90,7 @@ export function startStatusSender(options: StatusSenderOptions): StatusSender {
       await response.body?.cancel().catch(() => undefined);
       if (statusCode < 200 || statusCode >= 300) error = `the endpoint answered HTTP ${statusCode}`;
     } catch (err) {
-      error = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, MAX_ERROR_LENGTH);
+      error = describeError(err).slice(0, MAX_ERROR_LENGTH);
     }
     const ok = error === null;
     const nextAttemptAt = ok || attempt >= maxAttempts ? null : new Date(Date.now() + statusRetryDelayMs(attempt, baseDelayMs, maxDelayMs, random));

@@ -11,6 +11,7 @@ import { designerRouter } from './designer';
 import { mappingsRouter } from './mappings';
 import { onboardingRouter } from './onboarding/index';
 import { runsRouter } from './runs';
+import { statusOutRouter } from './status-out/index';
 import { templatesRouter } from './templates';
 import { tenantsRouter } from './tenants';
 import { webhooksRouter } from './webhooks';
@@ -35,6 +36,7 @@ export const appRouter = router({
   schedules: schedulesRouter,
   breakers: breakersRouter,
   onboarding: onboardingRouter,
+  statusOut: statusOutRouter,
 });
 
 export type AppRouter = typeof appRouter;

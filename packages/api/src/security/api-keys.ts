@@ -8,7 +8,8 @@ import { apiKeyActor } from './actor';
 // there is nothing to brute-force that a slow password hash would protect.
 
 /** `events`: deliver events and approval decisions to waiting runs (POST /api/events/{tenant}). */
-export const API_KEY_SCOPES = ['ingress', 'runs:read', 'events'] as const;
+/** `status`: read runs' status by business key (GET /api/v1/status/{key}, for portals). */
+export const API_KEY_SCOPES = ['ingress', 'runs:read', 'events', 'status'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 const KEY_PATTERN = /^sy_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;

@@ -128,7 +128,7 @@ export class NatsEventBroker implements EventBroker {
     };
   }
 
-  async forget(options: Pick<SubscribeOptions, 'consumer'>): Promise<void> {
+  async forget(options: Pick<SubscribeOptions, 'tenantId' | 'subject' | 'consumer'>): Promise<void> {
     await this.jsm.consumers.delete(this.stream, options.consumer).catch(() => false);
   }
 

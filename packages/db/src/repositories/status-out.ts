@@ -129,7 +129,8 @@ export async function redeliverStatusDelivery(prisma: PrismaClient, tenantId: st
 
 /**
  * Moves up to `limit` outbox rows into deliveries, one per matching active subscription, in one
- * statement (SKIP LOCKED, so several workers can share the work). The body is the Standard Webhooks
+ * statement (SKIP LOCKED, so several workers can share the work). The outbox rows are deleted as they
+ * are fanned out (the deliveries are the record), so the outbox stays small; `fanned_out_at` is unused. The body is the Standard Webhooks
  * payload: the run's status, ids, correlation id and business keys, never its payloads.
  */
 export async function fanOutRunStatusEvents(pool: pg.Pool, limit = 200): Promise<{ events: number; deliveries: number }> {
@@ -137,7 +138,7 @@ export async function fanOutRunStatusEvents(pool: pg.Pool, limit = 200): Promise
     `WITH picked AS (
        SELECT seq FROM run_status_events WHERE fanned_out_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
      ), marked AS (
-       UPDATE run_status_events e SET fanned_out_at = now() FROM picked WHERE e.seq = picked.seq
+       DELETE FROM run_status_events e USING picked WHERE e.seq = picked.seq
        RETURNING e.*
      ), inserted AS (
        INSERT INTO status_deliveries (id, tenant_id, subscription_id, event_seq, run_id, body)
