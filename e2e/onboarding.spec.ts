@@ -14,6 +14,7 @@ const ERPS = [
   { id: 'business-central', credentials: { clientId: 'demo-bc-client-1', clientSecret: 'demo-bc-secret-1' } },
   { id: 'sap', credentials: { username: 'DEMO_COMM_USER', password: 'demo-sap-password-1' } },
   { id: 'workday', credentials: { clientId: 'demo-wd-client-1', clientSecret: 'demo-wd-secret-1', refreshToken: 'demo-wd-refresh-token-1' } },
+  { id: 'oracle-fusion', credentials: { username: 'integration.user@acme.example', password: 'demo-fa-password-1' } },
 ] as const;
 
 const figures: Array<{ erp: string; clicks: number; seconds: number }> = [];

@@ -1,4 +1,5 @@
 import { DEMO_ESTATE, startAllSimulators, type Estate } from '@switchyard/erp-sim';
+import { sampleOverlay } from '@switchyard/canonical';
 import { generateSecretKey } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextInner } from '../src/trpc';
@@ -97,11 +98,14 @@ describe.skipIf(Boolean(postgresUnavailable))('onboarding wizard (server)', () =
     const bc = DEMO_ESTATE.businessCentral.tenants[0];
     const sap = DEMO_ESTATE.sap.systems[0];
     const wd = DEMO_ESTATE.workday.tenants[0];
+    const fa = DEMO_ESTATE.oracleFusion.instances[0];
     const erps: Array<{ erp: string; baseUrl: string; config: Record<string, unknown>; credentials: Record<string, string> }> = [
       { erp: 'business-central', baseUrl: estate.urls.businessCentral, config: { tenantId: bc.tenantId, environment: bc.environment, companyId: bc.companies[0].id, authorityUrl: estate.urls.businessCentral }, credentials: { ...bc.clients[0] } },
       { erp: 'sap', baseUrl: estate.urls.sap, config: { authMethod: 'basic' }, credentials: { ...sap.users[0] } },
       { erp: 'workday', baseUrl: estate.urls.workday, config: { tenant: wd.tenant }, credentials: { clientId: wd.clients[0].clientId, clientSecret: wd.clients[0].clientSecret, refreshToken: wd.clients[0].refreshTokens[0] } },
+      { erp: 'oracle-fusion', baseUrl: estate.urls.oracleFusion, config: { authMethod: 'basic', apiVersion: '11.13.18.05' }, credentials: { ...fa.users[0] } },
     ];
+    const suggested: Record<string, Record<string, Record<string, string>>> = {};
     for (const e of erps) {
       const { id } = await api().onboarding.start();
       const systems = await api().onboarding.saveSystems({ id, systems: { erp: e.erp, connections: [{ slot: 'erp', system: e.erp, name: e.erp, baseUrl: e.baseUrl, config: e.config, credentials: e.credentials }] } });
@@ -113,9 +117,16 @@ describe.skipIf(Boolean(postgresUnavailable))('onboarding wizard (server)', () =
         expect(t.options.length, `${e.erp} ${t.table}`).toBeGreaterThan(0);
         for (const c of t.codes) if (c.suggestion) (lookups[t.table] ??= {})[c.code] = c.suggestion.value;
       }
+      suggested[e.erp] = lookups;
       const saved = await api().onboarding.saveMappings({ id, mappings: { lookups } });
       expect(saved.ok ? [] : saved.issues, e.erp).toEqual([]);
     }
+    // Fusion's list-of-values resources give business units, payment terms by name, tax
+    // classification codes and full account combinations: the demo overlay's values the templates test with
+    // (DE01's unit name shares too few words with "Germany legal entity" to be suggested; the admin picks it).
+    const { DE01: _picked, ...companyCodes } = sampleOverlay('oracle-fusion').lookups.companyCodes!;
+    expect(suggested['oracle-fusion']).toMatchObject({ ...sampleOverlay('oracle-fusion').lookups, companyCodes });
+    expect(suggested['oracle-fusion']?.companyCodes?.DE01).toBeUndefined();
   });
 
   it('reports a code a chosen workflow needs but the lookup table misses, at the mappings step', async () => {

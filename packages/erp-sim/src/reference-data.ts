@@ -124,3 +124,32 @@ export const WORKDAY_REFERENCE: Record<string, Array<Record<string, string>>> = 
     { id: 'f3d1b4a5c6e74f8a0b1c2d3e4f5a6b72', referenceId: 'Net_30', descriptor: 'Net 30 days' },
   ],
 };
+
+/**
+ * Oracle Fusion Cloud ERP list-of-values resources under `/fscmRestApi/resources/{version}/`, read-only,
+ * listed with Fusion's `items`/`hasMore` paging. Business units, payables payment terms, tax
+ * classifications and account combinations (the full segment string, company.cost-centre.account.sub).
+ */
+export const ORACLE_FUSION_REFERENCE: Record<string, Array<Record<string, string | number>>> = {
+  finBusinessUnitsLOV: [
+    { BusinessUnitId: 300000046987012, BusinessUnitName: 'US1 Business Unit', Description: 'Northwind Inc. (United States)' },
+    { BusinessUnitId: 300000046987016, BusinessUnitName: 'DE1 Business Unit', Description: 'Northwind GmbH (Germany)' },
+  ],
+  payablesPaymentTerms: [
+    { termsId: 10003, name: '15 Net', description: 'Net 15 days' },
+    { termsId: 10000, name: '30 Net', description: 'Net 30 days' },
+  ],
+  taxClassifications: [
+    { LookupCode: 'US CA STATE', Meaning: 'California sales tax', LookupType: 'ZX_OUTPUT_CLASSIFICATIONS' },
+    { LookupCode: 'US NY STATE', Meaning: 'New York sales tax', LookupType: 'ZX_OUTPUT_CLASSIFICATIONS' },
+    { LookupCode: 'EXEMPT', Meaning: 'Exempt (not taxable)', LookupType: 'ZX_OUTPUT_CLASSIFICATIONS' },
+  ],
+  accountCombinationsLOV: [
+    { _CODE_COMBINATION_ID: 13001, _CHART_OF_ACCOUNTS_ID: 101, ConcatenatedSegments: '101.10.12100.000', Description: 'Accounts receivable', EnabledFlag: 'Y' },
+    { _CODE_COMBINATION_ID: 13002, _CHART_OF_ACCOUNTS_ID: 101, ConcatenatedSegments: '101.10.22000.000', Description: 'Sales tax payable', EnabledFlag: 'Y' },
+    { _CODE_COMBINATION_ID: 13003, _CHART_OF_ACCOUNTS_ID: 101, ConcatenatedSegments: '101.10.40000.000', Description: 'Product revenue', EnabledFlag: 'Y' },
+    { _CODE_COMBINATION_ID: 13004, _CHART_OF_ACCOUNTS_ID: 101, ConcatenatedSegments: '101.10.41000.000', Description: 'Service revenue', EnabledFlag: 'Y' },
+    { _CODE_COMBINATION_ID: 13005, _CHART_OF_ACCOUNTS_ID: 101, ConcatenatedSegments: '101.10.42000.000', Description: 'Subscription revenue', EnabledFlag: 'Y' },
+    { _CODE_COMBINATION_ID: 13006, _CHART_OF_ACCOUNTS_ID: 101, ConcatenatedSegments: '101.10.51000.000', Description: 'Cost of goods sold', EnabledFlag: 'Y' },
+  ],
+};

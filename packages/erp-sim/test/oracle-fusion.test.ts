@@ -206,3 +206,19 @@ describe('faults and routing', () => {
     expect(text.status).toBe(415);
   });
 });
+
+describe('reference data (list-of-values resources)', () => {
+  it('pages account combinations with items/hasMore and refuses writes and anonymous reads', async () => {
+    const first = await call(api('/accountCombinationsLOV?limit=4&totalResults=true'), { headers: AUTH });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ count: 4, hasMore: true, limit: 4, offset: 0, totalResults: 6 });
+    expect(at(first.body, 'items', 0, 'ConcatenatedSegments')).toBe('101.10.12100.000');
+    const rest = await call(api('/accountCombinationsLOV?limit=4&offset=4'), { headers: AUTH });
+    expect(rest.body).toMatchObject({ count: 2, hasMore: false });
+    const units = await call(api('/finBusinessUnitsLOV'), { headers: AUTH });
+    expect(at(units.body, 'items', 1, 'BusinessUnitName')).toBe('DE1 Business Unit');
+    expect((await call(api('/payablesPaymentTerms'), { method: 'POST', headers: { ...AUTH, 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(405);
+    expect((await call(api('/taxClassifications'))).status).toBe(401);
+    expect((await call(api('/taxClassifications?limit=0'), { headers: AUTH })).status).toBe(400);
+  });
+});

@@ -7,6 +7,7 @@ import type { ErpDeps, ParsedConnection } from './common/record-executor';
 import { TokenCache } from './common/token-cache';
 import { connectionSystems, isConnectionSystem } from './kinds';
 import { netsuiteClientFor } from './netsuite/executor';
+import { oracleFusionClientFor } from './oracle-fusion/executor';
 import { sapClientFor } from './sap/executor';
 import type { ConnectionTestInput, ConnectionTestOptions } from './test-connection';
 import { workdayClientFor } from './workday/executor';
@@ -30,7 +31,8 @@ const rowsOf = (records: unknown[]) => records as Array<Record<string, unknown>>
 /**
  * Reads the ERP's reference data (chart of accounts, tax codes, legal entities, currencies, payment
  * terms) where the system's API offers it, each from the vendor's own endpoint: NetSuite through
- * SuiteQL, Business Central's and Workday's collections, SAP's OData services. Never throws; a
+ * SuiteQL, Business Central's and Workday's collections, SAP's OData services, Oracle Fusion's
+ * list-of-values resources. Never throws; a
  * refused credential or an unreachable system is a message in words.
  */
 export async function loadReferenceData(input: ConnectionTestInput, options: ConnectionTestOptions): Promise<ReferenceDataResult> {
@@ -130,6 +132,25 @@ async function load(kind: string, deps: ErpDeps, c: ParsedConnection, signal: Ab
         accounts: accounts.map((r) => ({ value: str(r.ledgerAccountId), code: str(r.ledgerAccountId), name: str(r.descriptor) })),
         taxCodes: taxCodes.map((r) => ({ value: str(r.referenceId), code: str(r.referenceId), name: str(r.descriptor) })),
         paymentTerms: terms.map((r) => ({ value: str(r.referenceId), code: str(r.referenceId), name: str(r.descriptor) })),
+      };
+    }
+    case 'oracle-fusion': {
+      const client = oracleFusionClientFor(deps, c, signal);
+      const [units, accounts, taxCodes, terms] = await Promise.all([
+        client.listCollection('finBusinessUnitsLOV'),
+        client.listCollection('accountCombinationsLOV'),
+        client.listCollection('taxClassifications'),
+        client.listCollection('payablesPaymentTerms'),
+      ]);
+      // Fusion documents name business units, tax classifications and payment terms by name or
+      // code, and accounts by the full segment string, so those are the values a lookup maps to.
+      return {
+        companyCodes: units.map((r) => ({ value: str(r.BusinessUnitName), code: str(r.BusinessUnitName), name: str(r.Description ?? r.BusinessUnitName) })),
+        accounts: accounts
+          .filter((r) => r.EnabledFlag !== 'N')
+          .map((r) => ({ value: str(r.ConcatenatedSegments), code: str(r.ConcatenatedSegments), name: str(r.Description) })),
+        taxCodes: taxCodes.map((r) => ({ value: str(r.LookupCode), code: str(r.LookupCode), name: str(r.Meaning) })),
+        paymentTerms: terms.map((r) => ({ value: str(r.name), code: str(r.name), name: str(r.description ?? r.name) })),
       };
     }
     default:

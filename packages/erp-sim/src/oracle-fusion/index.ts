@@ -3,6 +3,7 @@ import { header, isPlainObject, parseJsonBody, type SimRequest, type SimResponse
 import type { RecordData, RecordStore, StoredRecord } from '../core/record-store';
 import { startSim, type CommonSimOptions, type FaultShapes, type SimHandle, type SimKit, type VendorReply } from '../core/sim-kit';
 import { DEMO_ESTATE } from '../demo-estate';
+import { ORACLE_FUSION_REFERENCE } from '../reference-data';
 import { fusionError } from './errors';
 import { matches, parseQ } from './query';
 import { FUSION_RESOURCE_NAMES, FUSION_RESOURCES, nextKey, validationDetails, type FusionResource, type FusionResourceName } from './resources';
@@ -114,6 +115,12 @@ export async function startOracleFusionSim(opts: OracleFusionSimOptions = {}): P
       const [, version, resourceName, id, extra] = m as unknown as [string, string, string, string | undefined, string | undefined];
       if (!(FUSION_API_VERSIONS as readonly string[]).includes(version))
         return reply(res, fusionError(req, 404, [{ detail: `The version ${version} is not a supported REST API version. Use one of ${FUSION_API_VERSIONS.join(', ')}.` }]));
+      const reference = ORACLE_FUSION_REFERENCE[resourceName];
+      if (reference && id === undefined && extra === undefined) {
+        if (!(await kit.gate(account, res, faultShapes))) return;
+        if (req.method !== 'GET') return reply(res, fusionError(req, 405, [{ detail: `The method ${req.method} is not allowed on ${resourceName}.` }]));
+        return listReference(req, res, resourceName, reference);
+      }
       if (!(FUSION_RESOURCE_NAMES as readonly string[]).includes(resourceName) || extra !== undefined)
         return reply(res, fusionError(req, 404, [{ detail: `The resource ${resourceName}${extra ?? ''} does not exist.` }]));
       if (!(await kit.gate(account, res, faultShapes))) return;
@@ -202,6 +209,26 @@ function list(ctx: FusionCtx): void {
     links: [{ rel: 'self', href: ctx.req.url.toString().replace(/^https?:\/\/[^/]+/, ctx.req.origin), name: ctx.resource.name, kind: 'collection' }],
   };
   ctx.res.send(200, body, { 'Content-Type': 'application/vnd.oracle.adf.resourcecollection+json' });
+}
+
+/** A read-only list-of-values collection, paged like every Fusion collection (`offset`/`limit`/`hasMore`). */
+function listReference(req: SimRequest, res: SimResponse, name: string, rows: Array<Record<string, string | number>>): void {
+  const p = req.url.searchParams;
+  const limit = p.has('limit') ? Number(p.get('limit')) : DEFAULT_LIMIT;
+  const offset = p.has('offset') ? Number(p.get('offset')) : 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || !Number.isInteger(offset) || offset < 0)
+    return reply(res, fusionError(req, 400, [{ detail: `URL request parameters limit ${p.get('limit') ?? ''} / offset ${p.get('offset') ?? ''} are not valid: limit is an integer from 1 to ${MAX_LIMIT}, offset 0 or more.`, 'o:errorCode': 'ADF-REST-PARAM' }]));
+  const page = rows.slice(offset, offset + limit);
+  const body: RecordData = {
+    items: page.map((r) => ({ ...r })),
+    ...(p.get('totalResults') === 'true' ? { totalResults: rows.length } : {}),
+    count: page.length,
+    hasMore: offset + page.length < rows.length,
+    limit,
+    offset,
+    links: [{ rel: 'self', href: `${req.origin}${req.url.pathname}`, name, kind: 'collection' }],
+  };
+  res.send(200, body, { 'Content-Type': 'application/vnd.oracle.adf.resourcecollection+json' });
 }
 
 function shapeOf(resource: FusionResource): Record<string, unknown> {

@@ -26,4 +26,4 @@ export function issuesAt(issues: Issue[], prefix: string): string[] {
   return issues.filter((i) => i.field === prefix || i.field.startsWith(`${prefix}.`)).map((i) => i.message);
 }
 
-export const ERP_LOGOS: Record<string, string> = { netsuite: 'NS', 'business-central': 'BC', sap: 'S/4', workday: 'WD' };
+export const ERP_LOGOS: Record<string, string> = { netsuite: 'NS', 'business-central': 'BC', sap: 'S/4', workday: 'WD', 'oracle-fusion': 'FA' };

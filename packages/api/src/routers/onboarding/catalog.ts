@@ -13,7 +13,7 @@ export const REGIONS = [
 ] as const;
 export const REGION_IDS = REGIONS.map((r) => r.id) as unknown as readonly ['eu', 'us', 'uk', 'apac'];
 
-export const ONBOARDING_ERPS = ['netsuite', 'business-central', 'sap', 'workday'] as const;
+export const ONBOARDING_ERPS = ['netsuite', 'business-central', 'sap', 'workday', 'oracle-fusion'] as const;
 export type OnboardingErp = (typeof ONBOARDING_ERPS)[number];
 
 /** Other back-office systems a tenant may add besides its ERP. */
@@ -25,6 +25,8 @@ export const ERP_LOOKUP_TABLES: Record<OnboardingErp, LookupTable[]> = {
   'business-central': ['currencies', 'paymentTerms', 'taxCodes', 'accounts'],
   sap: ['companyCodes', 'paymentTerms', 'taxCodes', 'accounts'],
   workday: ['companyCodes', 'paymentTerms', 'taxCodes', 'accounts'],
+  // Business units (companyCodes), payment terms, tax classifications and account combinations; currency codes pass through.
+  'oracle-fusion': ['companyCodes', 'paymentTerms', 'taxCodes', 'accounts'],
 };
 
 export interface CanonicalCode {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sampleInvoice } from '@switchyard/canonical';
 import { findTemplate, instantiateTemplate } from '@switchyard/connectors';
 import { CORRELATION_ID_HEADER } from '@switchyard/workflow';
@@ -172,7 +172,10 @@ export async function sendTestEvent(ctx: Context, activated: Pick<Activated, 'sl
   const invoiceSync = activated.deployments.find((d) => d.templateId === 'invoice-sync');
   const endpoint = activated.webhookEndpoints.find((e) => e.workflowId === invoiceSync?.workflowId) ?? activated.webhookEndpoints[0];
   if (!endpoint) return null;
-  const invoice = { ...sampleInvoice(), number: `INV-ONBOARD-${activated.slug}`.slice(0, 40), id: `INV-ONBOARD-${activated.slug}`.slice(0, 40) };
+  // Numbered per tenant yet short: Oracle Fusion keeps at most 20 characters of a transaction number,
+  // and the connector writes the whole number as the record's key.
+  const number = `INV-OB-${createHash('sha256').update(activated.slug).digest('hex').slice(0, 10)}`;
+  const invoice = { ...sampleInvoice(), number, id: number };
   const body = JSON.stringify(invoice);
   const id = `msg_onboarding_${randomUUID()}`;
   const timestamp = Math.floor(Date.now() / 1000);

@@ -118,5 +118,5 @@ export async function missingLookupIssues(erp: OnboardingErp, mappings: Mappings
 }
 
 export function erpName(erp: string): string {
-  return { netsuite: 'NetSuite', 'business-central': 'Business Central', sap: 'SAP S/4HANA', workday: 'Workday' }[erp] ?? erp;
+  return { netsuite: 'NetSuite', 'business-central': 'Business Central', sap: 'SAP S/4HANA', workday: 'Workday', 'oracle-fusion': 'Oracle Fusion' }[erp] ?? erp;
 }

@@ -76,6 +76,27 @@ export class OracleFusionClient implements RecordOperations {
     }
   }
 
+  /**
+   * Every item of a read-only collection such as a list-of-values resource (`finBusinessUnitsLOV`),
+   * following Fusion's `offset`/`limit`/`hasMore` paging up to `maxItems`.
+   */
+  async listCollection(resource: string, maxItems = 5000): Promise<FusionRecord[]> {
+    const items: FusionRecord[] = [];
+    const limit = 500;
+    for (let offset = 0; items.length < maxItems; offset += limit) {
+      const url = new URL(`${this.settings.baseUrl}/fscmRestApi/resources/${encodeURIComponent(this.settings.apiVersion)}/${encodeURIComponent(resource)}`);
+      url.searchParams.set('limit', String(limit));
+      url.searchParams.set('offset', String(offset));
+      url.searchParams.set('onlyData', 'true');
+      const response = await this.call({ method: 'GET', url });
+      if (response.status !== 200) throw this.http.failure(response);
+      const body = response.body as { items?: FusionRecord[]; hasMore?: boolean };
+      items.push(...(body.items ?? []));
+      if (!body.hasMore || !body.items?.length) break;
+    }
+    return items.slice(0, maxItems);
+  }
+
   private url(type: string, id?: string): URL {
     if (!(type in ID_FIELDS)) throw this.http.permanent('invalid_config', `unknown record type ${type}`);
     const base = `${this.settings.baseUrl}/fscmRestApi/resources/${encodeURIComponent(this.settings.apiVersion)}/${type}`;
