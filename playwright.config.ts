@@ -1,21 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { ADMIN_STORAGE_STATE, chromiumLaunchOptions } from './e2e/auth';
 
 /**
  * End-to-end tests in Debian's Chromium (Playwright cannot download its own browser here).
  * The global setup starts the real product (embedded PGlite, worker, web) on a free port and
  * stops it afterwards.
  */
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export default defineConfig({
   testDir: './e2e',
   timeout: 90_000,
@@ -30,6 +20,8 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'off',
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: chromiumLaunchOptions,
+    // Signed in as the first platform admin by the global setup (through the sign-in page).
+    storageState: ADMIN_STORAGE_STATE,
   },
 });

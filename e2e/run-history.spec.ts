@@ -39,6 +39,13 @@ test('find a failed run by business key, inspect the failing step, replay it fro
   // The run page: the failing step with its error.
   await rows.first().getByTestId('run-link').click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('run-business-keys')).toContainText(number);
+  // The pinned version's canvas: the failing node is marked failed, the trigger's edge is the path taken.
+  const canvas = page.getByTestId('run-canvas');
+  await expect(canvas.getByTestId('node-run-status-map')).toHaveText('✕');
+  await expect(canvas).not.toHaveAttribute('data-taken-edges', '0');
+  await expect(page.getByTestId('step-timeline')).toHaveCount(await page.getByTestId('step-row').count());
+  await page.screenshot({ path: 'docs/screenshots/run-failed.png', fullPage: true });
   const failing = page.locator('[data-testid="step-row"][data-node-id="map"][data-status="failed"]').last();
   await failing.getByTestId('step-toggle').click();
   await expect(page.getByTestId('step-error').last()).toContainText(/number|operator|\*/i);

@@ -1,4 +1,5 @@
-export { Worker, systemClock, type WorkerOptions } from './worker';
+export { Worker, type WorkerOptions } from './worker';
+export { systemClock } from '@switchyard/engine';
 export { readWorkerEnv, ConfigError, type WorkerEnv } from './env';
 export { createLogger } from './logger';
 export { startDemoReceiver, type DemoReceiver } from './demo/receiver';

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const env = readWorkerEnv();
   if (!env.databaseUrl) throw new ConfigError('DATABASE_URL is required for a standalone worker (postgres://user:pass@host:5432/db).');
   const logger = createLogger(env.logLevel);
-  const db = await openDatabase({ url: env.databaseUrl, kind: 'postgres' });
+  // App role under row-level security; work outside a tenant scope is the 'dispatch' platform scope.
+  const db = await openDatabase({ url: env.databaseUrl, kind: 'postgres', role: 'app', unscopedStatements: 'dispatch' });
   const observability = await startObservability({ pool: db.pool, logger });
   const events = await connectEventBrokers(env, logger);
   const sqlPools = createSqlPools({ allowlist: allowlistFromEnv() });

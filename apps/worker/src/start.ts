@@ -2,7 +2,8 @@
  * The embedded host: one command that runs the whole product on one machine.
  * Without DATABASE_URL it starts PGlite behind a loopback Postgres socket; it then migrates,
  * seeds the demo estate once, starts the demo ledger endpoint and the worker in-process, and serves
- * the web app (Next.js, apps/web) as a child process pointed at the same database.
+ * the web app (Next.js, apps/web) as a child process pointed at the same database, behind the front
+ * server (front-server.ts) that takes webhook deliveries itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { createSqlPools } from '@switchyard/connectors';
 import { DEMO_ESTATE, startAllSimulators } from '@switchyard/erp-sim';
-import { migrate, openDatabase, resolveDatabaseConfig, startEmbeddedPostgres } from '@switchyard/db';
+import { loadSecretKeyring, migrate, openDatabase, resolveDatabaseConfig, SecretKeyError, startEmbeddedPostgres } from '@switchyard/db';
 import { ConfigError, readWorkerEnv, repoRoot } from './env';
 import { createLogger } from './logger';
 import { startObservability } from './observability';
@@ -23,6 +24,9 @@ import { connectEventBrokers } from './events/brokers';
 import { EventTriggerHost } from './events/event-triggers';
 import { FolderWatchHost } from './files/folder-watch';
 import { seedDemo } from './demo/seed';
+import { seedDemoConnections } from './demo/connections';
+import { startFrontServer } from './front-server';
+import { freeLoopbackPort } from './free-port';
 
 const dev = process.argv.includes('--dev');
 
@@ -47,7 +51,10 @@ async function main(): Promise<void> {
   const { applied } = await migrate(url);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-  const db = await openDatabase({ url, kind });
+  // The worker is the system process: it runs as the app role under row-level security, and what
+  // it does outside a tenant scope (claims, leases, timers, schedules, seeding) is the 'dispatch'
+  // platform scope (packages/db/src/tenant-scope.ts). Migrations above ran as the owner.
+  const db = await openDatabase({ url, kind, role: 'app', unscopedStatements: 'dispatch' });
   cleanups.unshift(() => db.close());
 
   const receiver = await startDemoReceiver(env.demoReceiverPort);
@@ -65,6 +72,16 @@ async function main(): Promise<void> {
   logger.info({ simulators: simulators.urls }, 'ERP simulators started');
   // The onboarding wizard prefills each system's address and account settings (not credentials) from this.
   process.env.SWITCHYARD_DEMO_CONNECTIONS = JSON.stringify(demoConnections(simulators.urls));
+  // The demo tenants' own connections (acme → NetSuite, globex → Business Central, both → back office),
+  // credentials encrypted; moved to this start's simulator ports every time.
+  try {
+    const demo = await seedDemoConnections(db.pool, loadSecretKeyring({ databaseKind: kind }), simulators.urls);
+    if (demo.created.length || demo.repointed.length) logger.info(demo, 'demo connections seeded');
+  } catch (err) {
+    // PostgreSQL without SWITCHYARD_SECRET_KEY: the product runs, only without the demo's connections.
+    if (!(err instanceof SecretKeyError)) throw err;
+    logger.warn({ err: err.message }, 'demo connections not seeded');
+  }
 
   const observability = await startObservability({ pool: db.pool, logger });
   cleanups.unshift(() => observability.stop());
@@ -104,7 +121,23 @@ async function main(): Promise<void> {
     cleanups.unshift(() => folders.stop());
   }
 
-  const web = startWeb({ url, kind, port: env.port });
+  // Production: the public port is the front server (webhook ingress in-process, everything else
+  // proxied to Next.js on a private loopback port). Dev: Next.js on the public port, for its tooling.
+  const nextPort = dev ? env.port : await freeLoopbackPort();
+  const web = startWeb({ url, kind, port: nextPort, publicPort: env.port });
+  if (!dev) {
+    // Ingress runs as the app role under row-level security, in the tenant scope handleWebhook opens.
+    const ingressDb = await openDatabase({ url, kind, applicationName: 'switchyard-ingress', role: 'app' });
+    cleanups.push(() => ingressDb.close());
+    const front = await startFrontServer({
+      port: env.port,
+      host: '127.0.0.1',
+      nextPort,
+      database: ingressDb,
+      onError: (err) => logger.error({ err: errorMessage(err) }, 'front server: a request could not be served'),
+    });
+    cleanups.unshift(() => front.close());
+  }
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
@@ -154,13 +187,14 @@ function assertWebBuilt(): void {
   }
 }
 
-function startWeb(opts: { url: string; kind: string; port: number }): ChildProcess {
+function startWeb(opts: { url: string; kind: string; port: number; publicPort: number }): ChildProcess {
   const require = createRequire(path.join(webDir, 'package.json'));
   const nextBin = require.resolve('next/dist/bin/next');
   return spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', String(opts.port), '-H', '127.0.0.1'], {
     cwd: webDir,
     stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: opts.url, SWITCHYARD_DATABASE_KIND: opts.kind, NEXT_TELEMETRY_DISABLED: '1' },
+    // SWITCHYARD_PUBLIC_PORT: where browsers reach it (the front server), for the printed sign-in address.
+    env: { ...process.env, DATABASE_URL: opts.url, SWITCHYARD_DATABASE_KIND: opts.kind, NEXT_TELEMETRY_DISABLED: '1', SWITCHYARD_PUBLIC_PORT: String(opts.publicPort) },
   });
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { executeRun, type Clock, type ExecutorRegistry, type Logger } from '@switchyard/engine';
-import { PgRunStore, claimRuns, fireDueSchedules, listenForRuns, purgeExpiredHistory, releaseRun, renewLeases, type DispatchedRun } from '@switchyard/db';
+import { executeRun, systemClock, type Clock, type ExecutorRegistry, type Logger } from '@switchyard/engine';
+import { PgRunStore, claimRuns, fireDueSchedules, listenForRuns, purgeExpiredHistory, releaseRun, renewLeases, withTenant, type DispatchedRun } from '@switchyard/db';
+import { PURE_NODE_KINDS } from '@switchyard/connectors';
 import { guardedExecutors } from './guarded-executors';
 import { ResilienceGuard } from './resilience-guard';
 
@@ -39,22 +40,6 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 /**
  * Claims runs from Postgres with leases and interprets them. Stateless: any number of workers share
@@ -166,7 +151,10 @@ export class Worker {
     const drain = new AbortController();
     // The engine binds tenant, run and correlation ids to its own log lines.
     const logger = this.opts.logger;
-    const done = executeRun({
+    // Row-level security: a run's steps, commits and executors see its tenant's rows only; the
+    // claim, leases, timers and schedules around it are the pool's 'dispatch' scope (start.ts).
+    const done = withTenant(run.tenantId, () =>
+      executeRun({
       run,
       store: this.store,
       executors: this.executors,
@@ -177,7 +165,10 @@ export class Worker {
       defaults: run.policyDefaults,
       // The trigger step rides with the first step's commit: one transaction less per run.
       deferTriggerCommit: true,
-    })
+      // Transforms, conditions and validations are group-committed (engine: ExecuteRunParams.pureKinds).
+      pureKinds: PURE_NODE_KINDS,
+    }),
+    )
       .then(async (outcome) => {
         if (outcome.kind === 'aborted') await releaseRun(this.opts.pool, run.id, run.leaseToken);
         logger.debug({ runId: run.id, outcome }, "run slice ended");

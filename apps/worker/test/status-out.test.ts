@@ -75,7 +75,7 @@ describe.skipIf(!hasPostgres)('status out webhooks', () => {
     else process.env.SWITCHYARD_SECRET_KEY = savedKey;
   });
 
-  const caller = (slug: string) => createCaller(createContextInner({ db: env.db, tenantSlug: slug }));
+  const caller = (slug: string) => createCaller(createContextInner({ db: env.db, tenantSlug: slug, user: { id: '00000000-0000-4000-8000-00000000a11a', email: 'admin@test.local', name: 'Admin', platformAdmin: true } }));
 
   async function drain(until: () => boolean): Promise<void> {
     for (let i = 0; i < 200 && !until(); i++) {

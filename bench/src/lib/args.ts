@@ -13,7 +13,8 @@ export const USAGE = `Usage: pnpm bench [--smoke] [--only name,name] [--build | 
   --only       run these scenarios only: ${'${names}'}
   --build      build apps/web before starting it (default for full runs)
   --no-build   use the existing apps/web build (default for --smoke; builds if there is none)
-Environment: BENCH_PG_URL (server to create the disposable database on; default postgres://postgres@127.0.0.1:5432/postgres).
+Environment: BENCH_PG_URL (server to create the disposable database on; default postgres://postgres@127.0.0.1:5432/postgres);
+  BENCH_WEB_DIR (an apps/web folder whose production build to benchmark instead of building this one).
 DATABASE_URL must not be set: the benchmark never runs against a database it did not create.`;
 
 export class UsageError extends Error {

@@ -1,23 +1,7 @@
-import type { Clock, ExecutorRegistry, Logger } from '@switchyard/engine';
-
+import type { ExecutorRegistry, Logger } from '@switchyard/engine';
+export { systemClock } from '@switchyard/engine';
 /** What the in-process step scenarios give the engine: a real clock, a silent logger, no-op executors. */
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 export const silentLogger: Logger = {
   debug: () => undefined,

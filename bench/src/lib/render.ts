@@ -67,7 +67,7 @@ export function renderMarkdown(report: ReportJson, notes: RunNotes, sections: Se
     '- A disposable database `switchyard_bench_*` is created on the PostgreSQL server (loopback), marked with a per-run token, ' +
       'migrated with `@switchyard/db`\'s runner, seeded through the repositories (a bench tenant, published workflows), and dropped at the end; ' +
       'the harness refuses any database it did not create (and refuses to start while DATABASE_URL is set).',
-    '- Servers run as separate processes, as an operator runs them: `next start` (production build of apps/web), ' +
+    '- Servers run as separate processes, as an operator runs them: the front server (`apps/worker/src/front-main.ts`: webhook ingress on plain node:http, every other request proxied) in front of `next start` (production build of apps/web), ' +
       '`apps/worker/src/main.ts` per worker (LOG_LEVEL=info, logs to files), a loopback receiver that counts requests by Idempotency-Key. ' +
       'Load comes from autocannon in its own process; every request carries a fresh Idempotency-Key, so every request is a new run.',
     '- Each scenario discards a warm-up, then runs several rounds; the value is the median of the rounds, and the method gives min, max and spread.',

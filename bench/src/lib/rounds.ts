@@ -16,6 +16,7 @@ export async function cpuGroups(stack: Stack): Promise<CpuGroups> {
   return {
     leaders: {
       web: stack.web ? [stack.web.pid] : [],
+      next: stack.next ? [stack.next.pid] : [],
       workers: stack.workers.map((w) => w.pid),
       receiver: stack.receiverChild ? [stack.receiverChild.pid] : [],
     },
@@ -71,7 +72,7 @@ export function cpuSummary(rounds: Round[]): string {
  * it projects what the same code would carry on this machine's cores with nothing else running.
  */
 export function cpuPerRun(cpu: CpuUsage, perS: number, cores: number): string {
-  const parts = ['web', 'workers', 'postgres', 'receiver']
+  const parts = ['web', 'next', 'workers', 'postgres', 'receiver']
     .map((name) => ({ name, ms: ((cpu.groups[name] ?? 0) / 100) * (1000 / Math.max(perS, 1e-9)) }))
     .filter((p) => p.ms >= 0.005);
   const total = parts.reduce((n, p) => n + p.ms, 0);

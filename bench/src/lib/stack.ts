@@ -10,9 +10,12 @@ import { WEB_SNAPSHOT } from './web-build';
 import type { BenchSeed } from './seed';
 import type { Sizes } from './sizes';
 
+/** The platform admin the bench's web process starts with (browser scenarios sign in as it). */
+export const BENCH_ADMIN = { email: 'bench-admin@bench.invalid', password: 'bench-admin-password-1' } as const;
+
 /**
  * The servers under test, started as separate processes exactly as an operator would run them:
- * `next start` for apps/web, `apps/worker/src/main.ts` per worker, the loopback receiver, and the
+ * `next start` for apps/web behind the front server, `apps/worker/src/main.ts` per worker, the loopback receiver, and the
  * load generator. Everything is registered with children.ts, which ends them all on exit.
  */
 
@@ -32,7 +35,10 @@ export interface WorkerOptions {
 }
 
 export class Stack {
+  /** The front server: the public port, webhook ingress (the process measured as "web"). */
   private webChild: Child | null = null;
+  /** `next start` behind the front server (pages, tRPC, the other API routes). */
+  private nextChild: Child | null = null;
   webUrl = '';
   receiverUrl = '';
   receiverChild: Child | null = null;
@@ -82,38 +88,53 @@ export class Stack {
     return this.webChild;
   }
 
-  /** `next start` of the production build in apps/web, on a free loopback port. */
+  get next(): Child | null {
+    return this.nextChild;
+  }
+
+  /**
+   * The web tier as `pnpm start` runs it in production: `next start` of the production build on a
+   * private loopback port, and the front server (apps/worker/src/front-main.ts) on the public one,
+   * which takes webhook deliveries itself and proxies everything else to Next.js.
+   */
   async startWeb(opts: { nodeFlags?: string[] } = {}): Promise<void> {
     if (this.webChild) throw new Error('the web server is already running');
     const nextBin = createRequire(path.join(this.paths.repoRoot, 'apps/web/package.json')).resolve('next/dist/bin/next');
     // The private copy of the build (web-build.ts), so that other builds of apps/web cannot disturb it.
     const webDir = path.join(this.paths.repoRoot, WEB_SNAPSHOT);
-    const port = await freePort();
-    const child = spawnChild('web', process.execPath, [...(opts.nodeFlags ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    const nextPort = await freePort();
+    // The web process creates this platform admin at start; browser scenarios sign in as it.
+    const env = { ...process.env, DATABASE_URL: this.databaseUrl, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', SWITCHYARD_ADMIN_EMAIL: BENCH_ADMIN.email, SWITCHYARD_ADMIN_PASSWORD: BENCH_ADMIN.password };
+    const next = spawnChild('next', process.execPath, [nextBin, 'start', '-p', String(nextPort), '-H', '127.0.0.1'], {
       cwd: webDir,
-      env: {
-        ...process.env,
-        DATABASE_URL: this.databaseUrl,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-      },
+      env,
+      logFile: this.logFile('next'),
+    });
+    this.nextChild = next;
+    const port = await freePort();
+    const front = spawnChild('web', process.execPath, [...(opts.nodeFlags ?? []), ...this.tsNode('apps/worker/src/front-main.ts')], {
+      cwd: this.paths.repoRoot,
+      env: { ...env, PORT: String(port), NEXT_PORT: String(nextPort), LOG_LEVEL: 'warn' },
       logFile: this.logFile('web'),
     });
-    this.webChild = child;
+    this.webChild = front;
     this.webUrl = `http://127.0.0.1:${port}`;
-    await waitUntil(child, 'the web server answers /api/health', async () => (await fetch(`${this.webUrl}/api/health`)).ok, 60_000);
+    await waitUntil(next, 'Next.js answers /api/health', async () => (await fetch(`http://127.0.0.1:${nextPort}/api/health`)).ok, 60_000);
+    await waitUntil(front, 'the front server answers /api/health', async () => (await fetch(`${this.webUrl}/api/health`)).ok, 30_000);
   }
 
   async ensureWeb(): Promise<void> {
-    if (!this.webChild || this.webChild.hasExited()) {
-      this.webChild = null;
+    if (!this.webChild || this.webChild.hasExited() || !this.nextChild || this.nextChild.hasExited()) {
+      await this.stopWeb();
       await this.startWeb();
     }
   }
 
   async stopWeb(): Promise<void> {
     await this.webChild?.stop(15_000);
+    await this.nextChild?.stop(15_000);
     this.webChild = null;
+    this.nextChild = null;
   }
 
   hookUrl(path: string): string {

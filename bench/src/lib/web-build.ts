@@ -35,8 +35,7 @@ export async function buildWeb(repoRoot: string, logDir: string, log: (m: string
 }
 
 /** Copies apps/web's current build into bench/.web; returns its BUILD_ID. Retries while a build is being written. */
-export async function snapshotWeb(repoRoot: string): Promise<string> {
-  const webDir = path.join(repoRoot, 'apps/web');
+export async function snapshotWeb(repoRoot: string, webDir = path.join(repoRoot, 'apps/web')): Promise<string> {
   const target = path.join(repoRoot, WEB_SNAPSHOT);
   for (let attempt = 1; attempt <= 30; attempt++) {
     const buildId = await readFile(path.join(webDir, '.next/BUILD_ID'), 'utf8').catch(() => '');

@@ -7,7 +7,8 @@ import { sleep } from '../lib/stack';
 import { describeSummary, sig, summarize } from '../lib/stats';
 
 /**
- * Ingest: POST /api/hooks/bench/e2e through `next start` until the run is durably queued (202).
+ * Ingest: POST /api/hooks/bench/e2e to the front server (the public port of `pnpm start`, which takes
+ * webhook deliveries itself and proxies the rest to `next start`) until the run is durably queued (202).
  * No worker runs, so the figure is the ingress alone; every accepted run must be in the table.
  */
 export const ingest: Scenario = {
@@ -54,7 +55,7 @@ export const ingest: Scenario = {
               .map((r, i) => `| ${i + 1} | ${sig((r.load.statusCodes['202'] ?? 0) / r.load.durationS)} | ${r.load.latency.p50} | ${r.load.latency.p99} | ${r.load.latency.max} |`)
               .join('\n') +
             `\n\n${cpuSummary(rounds)}.\n\n${middleCpuPerRun(rounds, (r) => (r.load.statusCodes['202'] ?? 0) / r.load.durationS, os.cpus().length)}.\n\nPostgreSQL transactions per accepted run (ingress only): ${sig(txPerRun)} ` +
-            `(tenant, route, version and secrets come from the ingress cache and the signature is checked in memory; one statement re-checks what the cache said, records the webhook-id and inserts the run; rate-limit tokens are taken from the shared bucket in batches; the Cost per run section lists them).`,
+            `(tenant, route, version and secrets come from the ingress cache and the signature is checked in memory; concurrent deliveries share statements — up to 4 in flight per process, up to 128 deliveries each — and each statement re-checks what the cache said, records the webhook-ids and inserts the runs, so one commit and one NOTIFY serve a batch; rate-limit tokens are taken from the shared bucket in batches; the Cost per run section lists them).`,
         },
       ],
     };

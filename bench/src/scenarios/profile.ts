@@ -49,7 +49,7 @@ export const profile: Scenario = {
             `One ${sizes.profileS} s end-to-end load run (${round.load.requests} requests, ${round.load.reqPerS.toFixed(0)} req/s under profiling) ` +
             `with \`--cpu-prof\` on the web server and the ${sizes.workers} worker(s); CPU: ${formatCpu(round.cpu)}. ` +
             `Self time (time in the function itself, not its callees), from the start of the load on; profiles in bench/.tmp/profiles/.\n\n` +
-            `${renderProfile('Web server (next start)', web)}\n\n${renderProfile('Workers', worker)}`,
+            `${renderProfile('Front server (webhook ingress)', web)}\n\n${renderProfile('Workers', worker)}`,
         },
       ],
     };

@@ -10,6 +10,8 @@ import {
   type WebhookTriggerConfig,
 } from '@switchyard/workflow';
 
+import { contractIssues } from './ingress/contract';
+
 /** Issues that mean the JSON is not a graph at all, as opposed to a graph that is not finished yet. */
 const STRUCTURAL_CODES: ReadonlySet<GraphIssueCode> = new Set(['invalid_schema', 'unsupported_schema_version']);
 
@@ -25,7 +27,7 @@ export function checkDraftGraph(input: unknown): DraftCheck {
   const issues = validation.ok ? [] : validation.errors;
   // Older drafts are upgraded on the way in, so what is stored is always the current schema version.
   const parsed = GraphSchema.safeParse(migrateGraph(input));
-  if (parsed.success && !issues.some((i) => STRUCTURAL_CODES.has(i.code))) return { ok: true, graph: parsed.data, issues };
+  if (parsed.success && !issues.some((i) => STRUCTURAL_CODES.has(i.code))) return { ok: true, graph: parsed.data, issues: [...issues, ...contractIssuesOf(parsed.data)] };
   if (issues.length > 0) return { ok: false, issues };
   // validateGraph and GraphSchema disagreeing would be a bug; still answer with something the UI can show.
   return {
@@ -41,7 +43,18 @@ export function checkDraftGraph(input: unknown): DraftCheck {
 /** Validation against the node kinds this deployment can execute. */
 export function checkGraph(input: unknown): { ok: true; graph: Graph } | { ok: false; issues: GraphIssue[] } {
   const result = validateGraph(input, connectorKindRegistry);
-  return result.ok ? result : { ok: false, issues: result.errors };
+  if (!result.ok) return { ok: false, issues: result.errors };
+  const contract = contractIssuesOf(result.graph);
+  return contract.length > 0 ? { ok: false, issues: contract } : result;
+}
+
+/** A webhook contract must name a canonical object and versions that exist (the workflow package cannot know them). */
+function contractIssuesOf(graph: Graph): GraphIssue[] {
+  const index = graph.nodes.findIndex((n) => n.kind === webhookTrigger.kind);
+  const node = graph.nodes[index];
+  if (!node) return [];
+  const contract = webhookTrigger.configSchema.safeParse(node.config).data?.contract;
+  return contract ? contractIssues(contract, node.id, index) : [];
 }
 
 /** The webhook trigger's parsed config, or null when the graph starts some other way. */

@@ -9,9 +9,12 @@ export {
   type ApiDatabase,
   type Context,
   type CreateContextOptions,
+  type SignedInContext,
+  type TenantContext,
 } from './trpc';
 export { GraphIssuesError } from './errors';
 export { handleWebhook, MAX_WEBHOOK_BODY_BYTES, type WebhookRequest, type WebhookResponse } from './ingress/webhook';
+export { createIngressHandler, matchWebhookRequest, type IngressHandlerOptions } from './ingress/node-http';
 export { EventBodySchema, handleEventWebhook, MAX_EVENT_BODY_BYTES, type EventRequest, type EventResponse } from './ingress/events';
 export { healthCheck, healthHttpStatus, type HealthReport } from './health';
 export { getServerDatabase } from './server-database';
@@ -35,6 +38,13 @@ export { handleRunStatusRequest, type RunStatusResponse } from './security/run-s
 export { handlePortalStatusRequest } from './status-out/portal-status';
 export { parseJsonSafely, stripDangerousKeys } from './security/safe-json';
 export { ANONYMOUS_ACTOR, actorOf, apiKeyActor } from './security/actor';
+
+// Sign-in (better-auth, sessions in the database) and per-tenant roles.
+export { authFor, sessionUserOf } from './auth/server-auth';
+export { ensureFirstAdmin, signInInstructions, ADMIN_EMAIL_ENV, ADMIN_PASSWORD_ENV, DEFAULT_ADMIN_EMAIL, type FirstAdminResult } from './auth/first-admin';
+export { createPasswordUser } from './auth/users';
+export { mayReadMetrics, METRICS_TOKEN_ENV } from './auth/metrics-access';
+export { TENANT_ROLES, ROLE_LABELS, roleAtLeast, type SessionUser, type TenantRole } from './auth/roles';
 
 /** Calls procedures without HTTP: `createCaller(createContextInner({ db, tenantSlug }))`. */
 export const createCaller = createCallerFactory(appRouter);

@@ -1,5 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { DEAD_LETTER_WINDOW_MS, RECENT_WINDOW_MS, scrapeTenantMetrics } from '@switchyard/db';
+import { DEAD_LETTER_WINDOW_MS, RECENT_WINDOW_MS, asPlatform, scrapeTenantMetrics } from '@switchyard/db';
 import { getServerDatabase } from './server-database';
 import type { ApiDatabase } from './trpc';
 
@@ -85,6 +85,7 @@ export async function renderMetrics(db?: Pick<ApiDatabase, 'pool'>): Promise<Met
     metrics = createMetricsRegistry(target);
     registries.set(target, metrics);
   }
-  await metrics.refresh();
+  // The scrape reports over all tenants: the platform scope of row-level security.
+  await asPlatform('platform-dashboards', () => metrics.refresh());
   return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
 }

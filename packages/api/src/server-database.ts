@@ -25,7 +25,9 @@ export function getServerDatabase(env: Record<string, string | undefined> = proc
       return Promise.reject(new Error(`SWITCHYARD_DATABASE_KIND must be "pglite" or "postgres", got ${JSON.stringify(kindVar)}`));
     }
     const kind = kindVar === 'pglite' ? 'pglite' : 'postgres';
-    const opening = openDatabase({ url, kind, applicationName: 'switchyard-web' });
+    // The web app runs every statement as the unprivileged app role under row-level security, in
+    // the scope its tRPC builders and route handlers open (packages/db/src/tenant-scope.ts).
+    const opening = openDatabase({ url, kind, applicationName: 'switchyard-web', role: 'app' });
     holder.__switchyardDatabase = opening;
     // A failed open (database still starting) must not be cached: the next request tries again.
     opening.catch(() => {

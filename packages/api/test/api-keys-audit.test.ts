@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleRunStatusRequest, parseJsonSafely, stripDangerousKeys } from '../src/index';
-import { callerFor, expectTrpcError } from './support/callers';
+import { callerFor, expectTrpcError, TEST_ACTOR } from './support/callers';
 import { createTenant, createTestDatabase, postgresUnavailable, type TestDatabase } from './support/database';
 import { manualGraph } from './support/graphs';
 
@@ -40,7 +40,7 @@ describe.skipIf(postgresUnavailable !== null)(`API keys and audit log on Postgre
     expect(JSON.stringify(rows)).not.toContain(created.key.slice(16));
     expect(await callerFor(t.db, 'globex').apiKeys.list()).toEqual([]);
     const audit = await a.audit.list({ entityType: 'api_key' });
-    expect(audit.items[0]).toMatchObject({ action: 'api_key.create', actor: 'anonymous', entityId: created.id });
+    expect(audit.items[0]).toMatchObject({ action: 'api_key.create', actor: TEST_ACTOR, entityId: created.id });
     expect(JSON.stringify(audit)).not.toContain(created.key.slice(16));
   });
 
@@ -96,7 +96,7 @@ describe.skipIf(postgresUnavailable !== null)(`API keys and audit log on Postgre
     const entries = await a.audit.list({ entityType: 'workflow' });
     const mine = entries.items.filter((e) => e.entityId === id);
     expect(mine.map((e) => e.action)).toEqual(['workflow.publish', 'workflow.save_draft', 'workflow.create']);
-    expect(mine[0]).toMatchObject({ actor: 'anonymous', after: { activeVersionId: versionId, version: 1, note: 'go' } });
+    expect(mine[0]).toMatchObject({ actor: TEST_ACTOR, after: { activeVersionId: versionId, version: 1, note: 'go' } });
     expect(mine[1]!.after).toMatchObject({ revision: 2, nodes: { count: 2 } });
     // Summaries, not graphs: the transform expression is not in the log.
     expect(JSON.stringify(mine[1])).not.toContain('"expression"');

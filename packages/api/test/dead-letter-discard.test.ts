@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgRunStore, claimRuns } from '@switchyard/db';
-import { callerFor, expectTrpcError } from './support/callers';
+import { callerFor, expectTrpcError, TEST_ACTOR } from './support/callers';
 import { createTenant, createTestDatabase, postgresUnavailable, type TestDatabase } from './support/database';
 import { manualGraph } from './support/graphs';
 
@@ -47,6 +47,6 @@ describe.skipIf(postgresUnavailable !== null)(`deadLetters.discard${postgresUnav
 
     expect((await a.deadLetters.list({ limit: 10 })).items.map((l) => l.runId)).toEqual([kept]);
     const audit = await a.audit.list({});
-    expect(audit.items.find((e) => e.entityId === gone)).toMatchObject({ action: 'dead_letter.discard', actor: 'anonymous', after: { reason: 'bad data' } });
+    expect(audit.items.find((e) => e.entityId === gone)).toMatchObject({ action: 'dead_letter.discard', actor: TEST_ACTOR, after: { reason: 'bad data' } });
   });
 });

@@ -6,7 +6,7 @@ import { createContextInner } from '../src/trpc';
 import { keyringFor } from '../src/routers/connections/platform';
 import { loadDraft } from '../src/routers/onboarding/draft';
 import { activate } from '../src/routers/onboarding/go-live';
-import { callerFor, expectTrpcError } from './support/callers';
+import { callerFor, expectTrpcError, TEST_PLATFORM_ADMIN } from './support/callers';
 import { createTenant, createTestDatabase, postgresUnavailable, type TestDatabase } from './support/database';
 
 const ns = DEMO_ESTATE.netsuite.accounts[0];
@@ -159,7 +159,7 @@ describe.skipIf(Boolean(postgresUnavailable))('onboarding wizard (server)', () =
       { templateId: 'order-to-cash', variables: { webhookPath: 'same' } },
     ];
     await api().onboarding.saveWorkflows({ id, workflows: { selected } });
-    const ctx = createContextInner({ db: env.db, tenantSlug: null });
+    const ctx = createContextInner({ db: env.db, tenantSlug: null, user: TEST_PLATFORM_ADMIN });
     const draft = await loadDraft(env.db.prisma, keyringFor(env.db), id);
     draft.data.systems!.connections.push({ slot: 'back-office', system: 'back-office', name: 'Back office', baseUrl: estate.urls.backOffice, config: {} });
     draft.secrets['back-office'] = { apiKey: DEMO_ESTATE.backOffice.accounts[0].apiKeys[0] };
@@ -178,7 +178,7 @@ describe.skipIf(Boolean(postgresUnavailable))('onboarding wizard (server)', () =
     await api().onboarding.savePolicies({ id, policies: { overrides: { maxConcurrentRuns: 7 } } });
     expect((await api().onboarding.saveWorkflows({ id, workflows: { selected: [{ templateId: 'invoice-sync', variables: {} }] } })).ok).toBe(true);
     const draft = await loadDraft(env.db.prisma, keyringFor(env.db), id);
-    const result = await activate(createContextInner({ db: env.db, tenantSlug: null }), draft, '');
+    const result = await activate(createContextInner({ db: env.db, tenantSlug: null, user: TEST_PLATFORM_ADMIN }), draft, '');
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const { activated } = result;
     expect(activated.webhookEndpoints).toEqual([expect.objectContaining({ path: 'invoices/netsuite', url: '/api/hooks/northwind/invoices/netsuite', secret: expect.stringMatching(/^whsec_/) })]);
@@ -199,6 +199,30 @@ describe.skipIf(Boolean(postgresUnavailable))('onboarding wizard (server)', () =
     expect(overview.connections[0]).toMatchObject({ name: 'NetSuite', status: { ok: true } });
     expect(overview.deployments[0]).toMatchObject({ activeVersion: 1, webhookPath: 'invoices/netsuite', signingSecrets: 1 });
     expect(JSON.stringify(overview)).not.toContain(nsCredentials.tokenSecret);
+  });
+
+  it('goes live with the nightly reconciliation and creates its schedule, in the tenant time zone', async () => {
+    const { id } = await api().onboarding.start();
+    expect((await api().onboarding.saveProfile({ id, profile: profile('recon-co') })).ok).toBe(true);
+    const bo = DEMO_ESTATE.backOffice.accounts[0];
+    const systems = {
+      erp: 'netsuite',
+      connections: [...netsuite().connections, { slot: 'back-office', system: 'back-office', name: 'Back office', baseUrl: estate.urls.backOffice, config: {}, credentials: { apiKey: bo.apiKeys[0] } }],
+    };
+    expect((await api().onboarding.saveSystems({ id, systems })).ok).toBe(true);
+    const reference = await api().onboarding.referenceData({ id });
+    const lookups: Record<string, Record<string, string>> = {};
+    for (const t of reference.tables) for (const c of t.codes) if (c.suggestion) (lookups[t.table] ??= {})[c.code] = c.suggestion.value;
+    await api().onboarding.saveMappings({ id, mappings: { lookups } });
+    const saved = await api().onboarding.saveWorkflows({ id, workflows: { selected: [{ templateId: 'subscription-reconciliation', variables: { cron: '30 1 * * *' } }] } });
+    expect(saved.ok ? [] : saved.issues).toEqual([]);
+    const draft = await loadDraft(env.db.prisma, keyringFor(env.db), id);
+    const result = await activate(createContextInner({ db: env.db, tenantSlug: null, user: TEST_PLATFORM_ADMIN }), draft, '');
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const tenant = await env.db.prisma.tenant.findUniqueOrThrow({ where: { slug: 'recon-co' }, select: { id: true } });
+    const schedules = await env.db.prisma.schedule.findMany({ where: { tenantId: tenant.id }, select: { cron: true, timeZone: true, enabled: true, workflow: { select: { name: true, activeVersionId: true } } } });
+    expect(schedules).toMatchObject([{ cron: '30 1 * * *', timeZone: 'Europe/Berlin', enabled: true, workflow: { name: 'Subscription reconciliation (NetSuite)', activeVersionId: expect.any(String) } }]);
+    expect(result.activated.webhookEndpoints).toEqual([]);
   });
 
   it('starts a draft from a live tenant as template, without its credentials', async () => {

@@ -1,5 +1,5 @@
 import { sampleOverlay } from '@switchyard/canonical';
-import { generateSecretKey } from '@switchyard/db';
+import { fireDueSchedules, generateSecretKey, listSchedules } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerFor, expectTrpcError } from './support/callers';
 import { createTenant, createTestDatabase, postgresUnavailable, type TestDatabase } from './support/database';
@@ -30,7 +30,7 @@ describe.skipIf(Boolean(postgresUnavailable))('templates router', () => {
 
   it('lists the templates', async () => {
     const list = await callerFor(env.db, 'acme').templates.list();
-    expect(list.map((t) => t.id)).toEqual(['invoice-sync', 'order-to-cash', 'subscription-billing', 'procure-to-pay']);
+    expect(list.map((t) => t.id)).toEqual(['invoice-sync', 'order-to-cash', 'subscription-billing', 'subscription-reconciliation', 'procure-to-pay']);
   });
 
   it("instantiates a draft with the tenant's saved mapping overlay baked in", async () => {
@@ -45,6 +45,29 @@ describe.skipIf(Boolean(postgresUnavailable))('templates router', () => {
     expect(upsert?.config).toMatchObject({ connectionId: 'netsuite', mapping: { object: 'invoice', overlay: { lookups: { subsidiaries: { US01: '1' } } } } });
     const o2c = await acme.templates.instantiate({ templateId: 'order-to-cash', params: { erp: 'netsuite', connectionId: 'netsuite', backOfficeConnectionId: 'backoffice' }, name: 'O2C' });
     expect(o2c).toMatchObject({ name: 'O2C', issues: [] });
+  });
+
+  it('instantiates the nightly reconciliation with its schedule, which fires once published', async () => {
+    const acme = callerFor(env.db, 'acme');
+    const bad = await expectTrpcError(
+      acme.templates.instantiate({ templateId: 'subscription-reconciliation', params: { erp: 'netsuite', connectionId: 'netsuite', backOfficeConnectionId: 'backoffice', cron: '61 2 * * *' } }),
+      'BAD_REQUEST',
+    );
+    expect(bad.message).toContain('params.cron');
+    const created = await acme.templates.instantiate({ templateId: 'subscription-reconciliation', params: { erp: 'netsuite', connectionId: 'netsuite', backOfficeConnectionId: 'backoffice' } });
+    expect(created).toMatchObject({ name: 'Subscription reconciliation (NetSuite)', issues: [] });
+    const tenantId = (await env.db.prisma.tenant.findUniqueOrThrow({ where: { slug: 'acme' }, select: { id: true } })).id;
+    const schedules = await listSchedules(env.db.pool, tenantId, { workflowId: created.id });
+    expect(schedules).toMatchObject([{ id: created.scheduleId, cron: '0 2 * * *', enabled: true }]);
+    // Unpublished: the slot starts nothing. Published: the slot starts one run with the slot in its payload.
+    const slot = schedules[0]!.nextFireAt;
+    expect(await fireDueSchedules(env.db.pool, { now: slot })).toMatchObject([{ runId: null, error: expect.stringContaining('no published version') }]);
+    await acme.workflows.publish({ id: created.id });
+    const next = (await listSchedules(env.db.pool, tenantId, { workflowId: created.id }))[0]!.nextFireAt;
+    const fired = await fireDueSchedules(env.db.pool, { now: next });
+    expect(fired).toMatchObject([{ created: true }]);
+    const run = await env.db.prisma.run.findFirstOrThrow({ where: { tenantId, workflowId: created.id }, select: { trigger: true, triggerPayload: true } });
+    expect(run).toMatchObject({ trigger: 'schedule', triggerPayload: { scheduledFor: next.toISOString() } });
   });
 
   it('names missing or mismatched connections and bad parameters', async () => {

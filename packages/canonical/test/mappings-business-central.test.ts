@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleCustomer, sampleInvoice, sampleJournalEntry, sampleOverlay, sampleSalesOrder } from '../src/index';
+import { sampleCustomer, sampleInvoice, sampleJournalEntry, sampleOverlay, sampleSalesOrder, sampleVendorBill } from '../src/index';
 import { businessCentralCustomer, businessCentralInvoice } from './fixtures/erp-records';
 import { mapErrors, mapOk } from './helpers';
 
@@ -144,4 +144,21 @@ describe('Business Central default mappings', () => {
       },
     ]);
   });
+
+  it('vendor bill → purchase invoice with item and G/L account lines, keyed by the vendor invoice number', async () => {
+    const payload = await mapOk({ erp: 'business-central', object: 'vendorBill', direction: 'toErp', canonical: sampleVendorBill() });
+    expect(payload).toEqual({
+      vendorInvoiceNumber: 'CC-INV-88231',
+      invoiceDate: '2026-03-10',
+      postingDate: '2026-03-10',
+      dueDate: '2026-04-09',
+      vendorNumber: 'V2001',
+      currencyCode: '',
+      purchaseInvoiceLines: [
+        { sequence: 10000, lineType: 'Item', lineObjectNumber: 'SERVO-M3', description: 'Servo motor M3', quantity: 40, directUnitCost: 85.5 },
+        { sequence: 20000, lineType: 'Account', lineObjectNumber: '61300', description: 'Freight', quantity: 1, directUnitCost: 180 },
+      ],
+    });
+  });
 });
+

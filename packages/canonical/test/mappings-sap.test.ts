@@ -38,7 +38,7 @@ describe('SAP S/4HANA default mappings', () => {
     });
   });
 
-  it('invoice → A_BillingDocument F2 with company code, decimals as strings and tax codes per item', async () => {
+  it('invoice → A_BillingDocument F2 with company code, decimals as strings and tax amounts per item', async () => {
     const payload = await mapOk({ erp: 'sap', object: 'invoice', direction: 'toErp', canonical: sampleInvoice() });
     expect(payload).toMatchObject({
       BillingDocumentType: 'F2',
@@ -49,16 +49,29 @@ describe('SAP S/4HANA default mappings', () => {
       TotalNetAmount: '9720.00',
       TotalTaxAmount: '776.25',
       to_Item: [
-        { BillingDocumentItem: '10', Material: 'ROB-ARM-200', BillingQuantity: '2', NetAmount: '9000.00', TaxAmount: '776.25', TaxCode: 'O1', GLAccount: '41000000' },
-        { BillingDocumentItem: '20', Material: 'SVC-INSTALL', BillingQuantity: '6.5', NetAmount: '720.00', TaxAmount: '0.00', TaxCode: 'O0' },
+        { BillingDocumentItem: '10', Material: 'ROB-ARM-200', BillingQuantity: '2', NetAmount: '9000.00', TaxAmount: '776.25' },
+        { BillingDocumentItem: '20', Material: 'SVC-INSTALL', BillingQuantity: '6.5', NetAmount: '720.00', TaxAmount: '0.00' },
       ],
     });
+    // A_BillingDocument has no due date, and its items neither tax code nor G/L account (SAP derives them).
+    expect(payload).not.toHaveProperty('NetDueDate');
+    for (const item of (payload as { to_Item: object[] }).to_Item) expect(Object.keys(item)).not.toEqual(expect.arrayContaining(['TaxCode']));
+    for (const item of (payload as { to_Item: object[] }).to_Item) expect(Object.keys(item)).not.toEqual(expect.arrayContaining(['GLAccount']));
   });
 
-  it('journal entry → SA document with S/H indicators and signed amounts', async () => {
+  it('journal entry → the SOAP JournalEntry (JSON form): SA document with S/H indicators and signed amounts', async () => {
     const payload = await mapOk({ erp: 'sap', object: 'journalEntry', direction: 'toErp', canonical: sampleJournalEntry() });
-    expect(payload).toMatchObject({ CompanyCode: '1710', AccountingDocumentType: 'SA', DocumentReferenceID: 'JE-2026-0317', AccountingDocumentHeaderText: 'March revenue recognition' });
-    const items = (payload as { to_JournalEntryItem: { GLAccount: string; DebitCreditCode: string; AmountInTransactionCurrency: string }[] }).to_JournalEntryItem;
+    expect(payload).toMatchObject({
+      CompanyCode: '1710',
+      AccountingDocumentType: 'SA',
+      DocumentReferenceID: 'JE-2026-0317',
+      DocumentHeaderText: 'March revenue recognition',
+      DocumentDate: '2026-03-31',
+      PostingDate: '2026-03-31',
+      TransactionCurrency: 'USD',
+    });
+    const items = (payload as { Item: { GLAccount: string; DebitCreditCode: string; AmountInTransactionCurrency: string; AccountAssignment?: object }[] }).Item;
+    expect(items[1]?.AccountAssignment).toEqual({ CostCenter: 'CC-100' });
     expect(items.map((i) => [i.GLAccount, i.DebitCreditCode, i.AmountInTransactionCurrency])).toEqual([
       ['12100000', 'S', '10496.25'],
       ['41000000', 'H', '-9000.00'],

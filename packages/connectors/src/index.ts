@@ -63,6 +63,13 @@ type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fals
 const coreKindNamesMatchWorkflow: string extends CoreNodeKind ? true : SameUnion<CoreNodeKind, CoreKindName> = true;
 void coreKindNamesMatchWorkflow;
 
+/**
+ * Kinds whose executors are deterministic and touch nothing outside the run (JSONata over the
+ * step's input, schema validation): the worker lets the engine group-commit their successful steps
+ * (ExecuteRunParams.pureKinds). A kind belongs here only if running it twice is unobservable.
+ */
+export const PURE_NODE_KINDS: ReadonlySet<string> = new Set(['transform', 'condition', 'canonical.validate']);
+
 /** One executor per core kind; the `Record` makes a missing or extra kind a compile error. */
 export function createCoreExecutors(options: CoreExecutorOptions = {}): Record<CoreKindName, NodeExecutor> {
   const budget = {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DatabaseConfigError, assertPostgresUrl, redactUrl } from './database-url';
 import { PrismaClient } from './generated/prisma/client';
 import { repoRoot } from './paths';
+import { APP_ROLE, ScopedPool, type PlatformReason } from './tenant-scope';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -37,6 +38,21 @@ export interface OpenDatabaseOptions {
   /** Pool size. PGlite serialises transactions and allows 20 sockets in all, so its default is small. */
   poolMax?: number;
   applicationName?: string;
+  /**
+   * 'app' (what the web app and workers use): every statement runs as the unprivileged
+   * `switchyard_app` role under row-level security, in the scope opened by `withTenant` or
+   * `asPlatform` (tenant-scope.ts); outside a scope it sees no tenant rows. Needs the migrations
+   * applied. 'owner' (the default; migrations, seeding, tests of other things): the connecting
+   * user's own rights.
+   */
+  role?: 'owner' | 'app';
+  /**
+   * With role 'app': the platform scope of statements issued outside withTenant/asPlatform, which
+   * otherwise see nothing. Never set for the web app. The worker process sets 'dispatch' (claims,
+   * leases, timers, seeding are system work; tenant work inside it may still narrow with
+   * withTenant); test databases set 'seed' so fixtures can be written directly.
+   */
+  unscopedStatements?: PlatformReason;
 }
 
 export interface Database {
@@ -53,12 +69,14 @@ export interface Database {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   assertPostgresUrl(opts.url, 'The database URL');
   const kind = opts.kind ?? 'postgres';
-  const pool = new pg.Pool({
+  const role = opts.role ?? 'owner';
+  const poolConfig: pg.PoolConfig = {
     connectionString: opts.url,
     max: opts.poolMax ?? (kind === 'pglite' ? 4 : 10),
     application_name: opts.applicationName ?? 'switchyard',
     connectionTimeoutMillis: 10_000,
-  });
+  };
+  const pool = role === 'app' ? new ScopedPool(poolConfig, opts.unscopedStatements) : new pg.Pool(poolConfig);
   // An idle connection dropped by the server (restart, embedded server stopping) must not crash the
   // process; the pool replaces it on next use.
   pool.on('error', () => undefined);
@@ -72,6 +90,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   } catch (err) {
     await pool.end().catch(() => undefined);
     const reason = err instanceof Error ? err.message : String(err);
+    if (role === 'app' && /role "switchyard_app" does not exist/.test(reason)) {
+      throw new DatabaseConfigError(
+        `The database at ${redactUrl(opts.url)} has no ${APP_ROLE} role yet: apply the migrations first (pnpm db:migrate).`,
+      );
+    }
     throw new DatabaseConfigError(
       `Cannot connect to PostgreSQL at ${redactUrl(opts.url)}: ${reason}. Check DATABASE_URL (or unset it to use the embedded database).`,
     );

@@ -99,3 +99,7 @@ export * from './repositories/webhook-message-release';
 
 // Status out: subscriptions, the run status outbox fan-out and the delivery queue.
 export * from './repositories/status-out';
+export { inTransaction, type SqlClient } from './sql';
+
+// Tenant isolation in depth: the scope every statement of an app-role pool runs in (RLS).
+export { APP_ROLE, PLATFORM_REASONS, asPlatform, currentScope, withTenant, type DbScope, type PlatformReason } from './tenant-scope';

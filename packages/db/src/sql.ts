@@ -32,3 +32,9 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
   }
 }
+
+/**
+ * What a repository function needs to run SQL: the pool, or one connection inside `inTransaction`, so
+ * a change and its audit entry can commit together.
+ */
+export type SqlClient = Pick<pg.Pool, 'query'>;

@@ -172,6 +172,25 @@ describe.skipIf(Boolean(postgres.skipReason))('run history, dashboards and reten
     await expect(enqueueRunWithKeys(db.pool, { ...a, trigger: 'manual', correlationId: 'c', payload: {} }, ['x'.repeat(201)])).rejects.toThrow(/businessKeys\[0\]/);
   });
 
+  it('pages a key carried by many runs newest first, with a late replay of an old run on the first page', async () => {
+    const a = await publishWorkflow(db, 'busy-key');
+    const base = Date.now() - 3_600_000;
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await seed(a, { createdAt: new Date(base + i * 1000), keys: ['CUST-BUSY', `INV-${i}`] }));
+    // The oldest run is replayed now: the replay carries no keys of its own but is found by its original's.
+    const replay = await seed(a, { createdAt: new Date(), replayOf: ids[0]!, keys: [] });
+    const pages: string[][] = [];
+    let after: RunKey | undefined;
+    do {
+      const page = await searchRuns(db.pool, a.tenantId, { q: 'CUST-BUSY', limit: 7, after });
+      pages.push(page.items.map((r) => r.id));
+      after = page.next ?? undefined;
+    } while (after && pages.length < 10);
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 7]);
+    expect(pages.flat()).toEqual([replay, ...[...ids].reverse()]);
+    expect((await searchRuns(db.pool, a.tenantId, { q: 'INV-0', limit: 5 })).items.map((r) => r.id)).toEqual([replay, ids[0]]);
+  });
+
   it('dashboards count only the tenants in scope and report durations, retries, endpoints and backlog', async () => {
     const a = await publishWorkflow(db, 'acme', httpGraph);
     const other = await publishWorkflow(db, 'globex', httpGraph);

@@ -1,4 +1,5 @@
 export * from './ports';
+export { systemClock } from './system-clock';
 export {
   DEFAULT_MAX_CONCURRENT_STEPS,
   MAX_ACTIVATIONS_PER_RUN,
@@ -8,6 +9,7 @@ export {
 } from './interpreter';
 export { deliverEvent, type DeliverEventOptions, type DeliverEventResult, type EventDelivery } from './deliver-event';
 export { MAX_MAP_ITEMS } from './map-steps';
+export { PURE_STEPS_MAX_DEFER_MS, PURE_STEPS_PER_COMMIT } from './pure-steps';
 export { COMPENSATION_SUFFIX } from './node-step';
 export { openWaits } from './run-state';
 export {

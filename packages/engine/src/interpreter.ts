@@ -31,7 +31,19 @@ export interface ExecuteRunParams {
    * during a crash would. Until then the run shows no step in its history.
    */
   deferTriggerCommit?: boolean;
+  /**
+   * Node kinds whose executors touch nothing outside the run and are deterministic (transform,
+   * condition, canonical validation). Successful steps of these kinds are group-committed: their
+   * records and the state go out together with the next commit (at most PURE_STEPS_PER_COMMIT of
+   * them, or PURE_STEPS_MAX_DEFER_MS after the first), instead of one transaction each. Safe
+   * because nothing outside the run saw them: after a crash they run again from the last commit and
+   * produce the same results. Any other step only ever starts from committed state, so its
+   * activation id (and idempotency key) never depends on steps that were not yet committed.
+   */
+  pureKinds?: ReadonlySet<string>;
 }
+
+const NO_PURE_KINDS: ReadonlySet<string> = new Set();
 
 /** Parallel branches and map items of one run share this many executor slots by default. */
 export const DEFAULT_MAX_CONCURRENT_STEPS = 8;
@@ -60,6 +72,7 @@ export async function executeRun(params: ExecuteRunParams): Promise<RunOutcome> 
     graph: indexGraph(run.graph),
     defaults: params.defaults ?? {},
     random: params.random ?? Math.random,
+    pureKinds: params.pureKinds ?? NO_PURE_KINDS,
   };
   if (params.signal?.aborted) return { kind: 'aborted' };
   let steps: StepRecord[] = [];

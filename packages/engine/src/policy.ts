@@ -66,8 +66,32 @@ export function effectivePolicy(node: Pick<GraphNode, 'policy'>, defaults: Engin
   };
 }
 
+/**
+ * Resolved policies by node policy object, then by defaults object. Graphs and defaults are immutable
+ * while a run executes (a published version is frozen; defaults come from the claim), so a node's
+ * policy is resolved once per run instead of once per step. Frozen results: callers only read them.
+ */
+const resolvedCache = new WeakMap<object, WeakMap<object, ResolvedPolicy>>();
+const NO_POLICY = {};
+const NO_DEFAULTS = {};
+
 /** The plain values of `effectivePolicy`, for the interpreter. */
-export function resolvePolicy(node: Pick<GraphNode, 'policy'>, defaults: EngineDefaultsOverride = {}): ResolvedPolicy {
+export function resolvePolicy(node: Pick<GraphNode, 'policy'>, defaults?: EngineDefaultsOverride): ResolvedPolicy {
+  const policyKey = node.policy ?? NO_POLICY;
+  let byDefaults = resolvedCache.get(policyKey);
+  if (!byDefaults) {
+    byDefaults = new WeakMap<object, ResolvedPolicy>();
+    resolvedCache.set(policyKey, byDefaults);
+  }
+  const cached = byDefaults.get(defaults ?? NO_DEFAULTS);
+  if (cached) return cached;
+  const resolved = computeResolvedPolicy(node, defaults ?? {});
+  Object.freeze(resolved.retry);
+  byDefaults.set(defaults ?? NO_DEFAULTS, Object.freeze(resolved));
+  return resolved;
+}
+
+function computeResolvedPolicy(node: Pick<GraphNode, 'policy'>, defaults: EngineDefaultsOverride): ResolvedPolicy {
   const explained = effectivePolicy(node, defaults);
   return {
     retry: {

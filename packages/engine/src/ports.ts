@@ -33,6 +33,12 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with the signal's reason when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional: calls `onFire` after `ms` unless the returned cancel function ran first. The engine
+   * uses it for per-step timeouts when present (cheaper than `sleep` with an AbortSignal) and falls
+   * back to `sleep` otherwise, so test clocks need only `sleep`.
+   */
+  startTimer?(ms: number, onFire: () => void): () => void;
 }
 
 /** A pending node activation: the unit of durable progress inside a run. */

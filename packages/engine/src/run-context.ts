@@ -14,6 +14,8 @@ export interface RunContext {
   graph: GraphIndex;
   defaults: EngineDefaultsOverride;
   random: () => number;
+  /** Kinds whose successful steps may be group-committed (ExecuteRunParams.pureKinds). */
+  pureKinds: ReadonlySet<string>;
 }
 
 /**

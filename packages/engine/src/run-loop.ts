@@ -5,6 +5,7 @@ import { applyExecution, execute, type Execution } from './node-step';
 import type { StepOutcome } from './outcomes';
 import type { Activation, ChildRunRequest, RunCommit, RunState, StepError, StepRecord } from './ports';
 import type { RunContext } from './run-context';
+import { PURE_STEPS_MAX_DEFER_MS, PURE_STEPS_PER_COMMIT } from './pure-steps';
 import { earliestWake, firstDue, invalidGraph, isDue, openWaits, releasePartialJoin, removeActivation } from './run-state';
 
 export type RunOutcome =
@@ -44,6 +45,9 @@ export class RunLoop {
   private lastOutput: unknown;
   /** The deferred trigger step: it goes out with the first commit of the slice. */
   private carried: StepRecord[] = [];
+  /** Successful pure steps among `carried` (group commit, see ExecuteRunParams.pureKinds), and when the first was deferred. */
+  private carriedPure = 0;
+  private carriedPureSince = 0;
   /** Child runs requested since the last commit; they go out with the next one (and only once it lands). */
   private childRuns: ChildRunRequest[] = [];
 
@@ -88,6 +92,13 @@ export class RunLoop {
         }
         const next = this.nextStartable();
         if (next) {
+          if (this.carriedPure > 0 && !this.isPureActivation(next)) {
+            // An effect starts only from committed state (its activation id must not depend on
+            // steps a crash could replay in another order).
+            const flushed = await this.commit([]);
+            if (flushed) return flushed;
+            continue;
+          }
           const outcome = await this.start(next);
           if (outcome) return outcome;
           continue;
@@ -96,11 +107,16 @@ export class RunLoop {
       if (this.inFlight.size > 0) {
         const settled = await Promise.race(this.inFlight.values());
         this.inFlight.delete(settled.exec.activation.id);
-        const outcome = await this.handle(applyExecution(rc, state, settled.node, settled.exec));
+        const outcome = await this.handle(applyExecution(rc, state, settled.node, settled.exec), this.isPureActivation(settled.exec.activation));
         if (outcome) return outcome;
         continue;
       }
       if (draining) {
+        if (this.carriedPure > 0) {
+          // Stopping between steps: what ran is recorded before the slice lets go of the run.
+          const flushed = await this.commit([]);
+          if (flushed) return flushed;
+        }
         rc.log.info({}, 'run slice aborted between steps');
         return { kind: 'aborted' };
       }
@@ -135,12 +151,39 @@ export class RunLoop {
     return null;
   }
 
-  private async handle(outcome: StepOutcome): Promise<RunOutcome | null> {
+  private async handle(outcome: StepOutcome, pure = false): Promise<RunOutcome | null> {
     if (outcome.completedOutput) this.lastOutput = outcome.completedOutput.value;
     if (outcome.childRuns) this.childRuns.push(...outcome.childRuns);
     if (outcome.runFailure) failRun(this.state, outcome.runFailure);
     else if (!outcome.commit) return null;
+    else if (pure && this.mayDefer(outcome)) {
+      if (this.carriedPure === 0) this.carriedPureSince = this.rc.clock.now();
+      this.carried.push(...outcome.steps);
+      this.carriedPure += outcome.steps.length;
+      return null;
+    }
     return this.commit(outcome.steps);
+  }
+
+  /** Whether a node kind's executor is pure (group-committable); control activations are committed as they come. */
+  private isPureActivation(activation: Activation): boolean {
+    const node = this.rc.graph.node(activation.nodeId);
+    return node !== undefined && activation.compensates === undefined && this.rc.pureKinds.has(node.kind) && !isControlActivation(node, activation);
+  }
+
+  /**
+   * A pure step's outcome waits for the next commit when it succeeded, set no response (a waiting
+   * synchronous caller is told by that commit), asked for nothing else, the run still has work to do
+   * right away, and the batch is within its size and age bounds.
+   */
+  private mayDefer(outcome: StepOutcome): boolean {
+    const { state, rc } = this;
+    if (outcome.childRuns?.length || state.failure || state.response !== undefined) return false;
+    if (outcome.steps.some((step) => step.status !== 'succeeded')) return false;
+    if (this.carriedPure + outcome.steps.length >= PURE_STEPS_PER_COMMIT) return false;
+    const now = rc.clock.now();
+    if (this.carriedPure > 0 && now - this.carriedPureSince >= PURE_STEPS_MAX_DEFER_MS) return false;
+    return this.inFlight.size > 0 || firstDue(state, now) !== undefined;
   }
 
   /** Moves the run on where nothing else will: compensation once nothing forward runs, a join whose other branches ended. */
@@ -191,6 +234,7 @@ export class RunLoop {
     }
     this.consumedDeliveries = [];
     this.carried = [];
+    this.carriedPure = 0;
     this.childRuns = [];
     if (outcome) logOutcome(rc, outcome, commit.error, now);
     return outcome;

@@ -12,6 +12,7 @@ export type { StoredRecord } from './core/record-store';
 export { DEMO_ESTATE } from './demo-estate';
 export { startBusinessCentralSim, BC_SCOPE, type BusinessCentralSimOptions, type BusinessCentralTenantConfig } from './business-central/index';
 export { startSapSim, SAP_ODATA_PREFIX, SAP_TOKEN_PATH, type SapSimOptions, type SapSystemConfig } from './sap/index';
+export { SAP_JOURNAL_ENTRY_SOAP_PATH, SFIN_NAMESPACE } from './sap/journal-entry-soap';
 export { startWorkdaySim, type WorkdaySimOptions, type WorkdayTenantConfig, type WorkdayWorkerSeed } from './workday/index';
 export {
   startBackOfficeSim,

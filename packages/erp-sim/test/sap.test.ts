@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSapSim, type SimHandle } from '../src/index';
+import { XMLParser } from 'fast-xml-parser';
+import { SAP_JOURNAL_ENTRY_SOAP_PATH, startSapSim, type SimHandle } from '../src/index';
 import { at, call, form } from './helpers';
 
 let sim: SimHandle;
@@ -139,7 +140,7 @@ describe('sales orders', () => {
     const unknown = await write('POST', '/A_SalesOrder', order('PO-2', { Colour: 'red' }), s);
     expect(at(unknown.body, 'error', 'message', 'value')).toContain("Property 'Colour' is invalid");
     const badQty = await write('POST', '/A_SalesOrder', order('PO-3', { to_Item: [{ Material: 'TG11', RequestedQuantity: 'two' }] }), s);
-    expect(at(badQty.body, 'error', 'innererror', 'errordetails', 0, 'propertyref')).toBe('RequestedQuantity');
+    expect(at(badQty.body, 'error', 'innererror', 'errordetails', 0, 'propertyref')).toBe('to_Item[0]/RequestedQuantity');
     const missingItemField = await write('POST', '/A_SalesOrder', order('PO-4', { to_Item: { results: [{ RequestedQuantity: '1' }] } }), s);
     expect(at(missingItemField.body, 'error', 'innererror', 'errordetails', 0, 'propertyref')).toBe('to_Item[0]/Material');
     expect(sim.records('A_SalesOrder')).toHaveLength(0);
@@ -201,28 +202,126 @@ describe('billing documents and journal entries', () => {
     expect(patch.status).toBe(405);
   });
 
-  it('posts balanced journal entries and refuses unbalanced ones with F5/702', async () => {
+  it('refuses journal entry creation over OData: S/4HANA Cloud posts them through SOAP', async () => {
     const s = await fetchCsrf();
     const url = `${sim.url}/sap/opu/odata/sap/API_JOURNALENTRY_SRV/A_JournalEntry`;
-    const headers = { Authorization: BASIC, 'Content-Type': 'application/json', 'x-csrf-token': s.token, Cookie: s.cookie };
-    const entry = (credit: string) => ({
-      CompanyCode: '1010',
-      DocumentDate: '2026-03-01',
-      PostingDate: '/Date(1772323200000)/',
-      TransactionCurrency: 'EUR',
-      DocumentReferenceID: 'BATCH-1',
-      to_Item: [
-        { GLAccount: '11001000', AmountInTransactionCurrency: '100.00' },
-        { GLAccount: '41000000', AmountInTransactionCurrency: credit },
-      ],
-    });
-    const bad = await call(url, { method: 'POST', headers, body: JSON.stringify(entry('-90.00')) });
-    expect(bad.status).toBe(400);
-    expect(at(bad.body, 'error', 'code')).toBe('F5/702');
-    const ok = await call(url, { method: 'POST', headers, body: JSON.stringify(entry('-100.00')) });
+    const r = await call(url, { method: 'POST', headers: { Authorization: BASIC, 'Content-Type': 'application/json', 'x-csrf-token': s.token, Cookie: s.cookie }, body: '{}' });
+    expect(r.status).toBe(405);
+  });
+});
+
+describe('sales order items with pricing elements', () => {
+  it('takes a manual PR00 price from to_PricingElement and names a bad element by its path', async () => {
+    const s = await fetchCsrf();
+    const item = (el: Record<string, unknown>) => ({ Material: 'TG11', RequestedQuantity: '3', to_PricingElement: [el] });
+    const ok = await write('POST', '/A_SalesOrder', { ...order('PO-PR00'), to_Item: [item({ ConditionType: 'PR00', ConditionRateValue: '20.00', ConditionCurrency: 'EUR' })] }, s);
     expect(ok.status).toBe(201);
-    expect(at(ok.body, 'd')).toMatchObject({ AccountingDocument: '100000001', FiscalYear: '2026' });
-    expect(at(ok.body, 'd', 'to_Item', 'results', 1)).toMatchObject({ AccountingDocumentItem: '002', DebitCreditCode: 'H' });
+    expect(at(ok.body, 'd', 'to_Item', 'results', 0)).toMatchObject({ NetPriceAmount: '20.00', NetAmount: '60.00' });
+    const bad = await write('POST', '/A_SalesOrder', { ...order('PO-BAD'), to_Item: [item({ ConditionType: 'PR00', Bogus: 'x' })] }, s);
+    expect(bad.status).toBe(400);
+    expect(at(bad.body, 'error', 'message', 'value')).toContain("to_Item[0]/to_PricingElement[0]/Bogus");
+  });
+});
+
+/** A request as SAP's documentation of JournalEntryCreateRequestConfirmation_In shows it. */
+function journalEnvelope(messageId: string, credit: string, extra = ''): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sfin="http://sap.com/xi/SAPSCORE/SFIN">
+  <soapenv:Header/>
+  <soapenv:Body>
+    <sfin:JournalEntryBulkCreateRequest>
+      <MessageHeader><ID>BULK-${messageId}</ID><CreationDateTime>2026-03-31T12:00:00Z</CreationDateTime></MessageHeader>
+      <JournalEntryCreateRequest>
+        <MessageHeader><ID>${messageId}</ID><CreationDateTime>2026-03-31T12:00:00Z</CreationDateTime></MessageHeader>
+        <JournalEntry>
+          <OriginalReferenceDocumentType>BKPFF</OriginalReferenceDocumentType>
+          <BusinessTransactionType>RFBU</BusinessTransactionType>
+          <AccountingDocumentType>SA</AccountingDocumentType>
+          <DocumentReferenceID>BATCH-1</DocumentReferenceID>
+          <DocumentHeaderText>March accrual</DocumentHeaderText>
+          <CompanyCode>1010</CompanyCode>
+          <DocumentDate>2026-03-31</DocumentDate>
+          <PostingDate>2026-03-31</PostingDate>
+          <Item>
+            <GLAccount>11001000</GLAccount>
+            <AmountInTransactionCurrency currencyCode="EUR">100.00</AmountInTransactionCurrency>
+            <DebitCreditCode>S</DebitCreditCode>
+            <AccountAssignment><CostCenter>10101101</CostCenter></AccountAssignment>
+          </Item>
+          <Item>
+            <GLAccount>41000000</GLAccount>
+            <AmountInTransactionCurrency currencyCode="EUR">${credit}</AmountInTransactionCurrency>
+            <DebitCreditCode>H</DebitCreditCode>
+          </Item>${extra}
+        </JournalEntry>
+      </JournalEntryCreateRequest>
+    </sfin:JournalEntryBulkCreateRequest>
+  </soapenv:Body>
+</soapenv:Envelope>`;
+}
+
+const xml = new XMLParser({ removeNSPrefix: true, parseTagValue: false, isArray: (name) => name === 'Item' });
+async function postSoap(envelope: string, authorization = BASIC, type = 'text/xml; charset=utf-8') {
+  const r = await fetch(`${sim.url}${SAP_JOURNAL_ENTRY_SOAP_PATH}`, { method: 'POST', headers: { Authorization: authorization, 'Content-Type': type }, body: envelope });
+  const text = await r.text();
+  const doc: unknown = r.headers.get('content-type')?.includes('xml') ? xml.parse(text) : undefined;
+  /** A value inside the SOAP body, by element path. */
+  const body = (...path: string[]) => at(doc, 'Envelope', 'Body', ...path);
+  return { status: r.status, text, body };
+}
+
+describe('journal entries over SOAP (JournalEntryCreateRequestConfirmation_In)', () => {
+  it('posts a balanced entry, confirms it with its document number and log, and keeps it readable over OData', async () => {
+    const r = await postSoap(journalEnvelope('MSG-1', '-100.00'));
+    expect(r.status).toBe(200);
+    const confirmation = (...path: Array<string | number>) => at(r.body('JournalEntryBulkCreateConfirmation', 'JournalEntryCreateConfirmation'), ...path);
+    expect(confirmation('MessageHeader', 'ReferenceID')).toBe('MSG-1');
+    expect(confirmation('JournalEntryCreateConfirmation')).toEqual({ AccountingDocument: '0100000001', CompanyCode: '1010', FiscalYear: '2026' });
+    expect(confirmation('Log', 'MaximumLogItemSeverityCode')).toBe('1');
+    expect(confirmation('Log', 'Item', 0, 'Note')).toMatch(/^Document posted successfully/);
+    const read = await call(`${sim.url}/sap/opu/odata/sap/API_JOURNALENTRY_SRV/A_JournalEntry('0100000001')?$expand=to_Item`, { headers: { Authorization: BASIC, Accept: 'application/json' } });
+    expect(at(read.body, 'd')).toMatchObject({ DocumentReferenceID: 'BATCH-1', AccountingDocumentHeaderText: 'March accrual', TransactionCurrency: 'EUR' });
+    expect(at(read.body, 'd', 'to_Item', 'results', 0)).toMatchObject({ GLAccount: '11001000', AmountInTransactionCurrency: '100.00', DebitCreditCode: 'S', CostCenter: '10101101' });
+
+    // The same message id again: the first confirmation, nothing posted twice.
+    const again = await postSoap(journalEnvelope('MSG-1', '-100.00'));
+    expect(again.body('JournalEntryBulkCreateConfirmation', 'JournalEntryCreateConfirmation', 'JournalEntryCreateConfirmation', 'AccountingDocument')).toBe('0100000001');
+    expect(sim.records('A_JournalEntry', 'Q7Z')).toHaveLength(1);
+  });
+
+  it('answers business errors with HTTP 200, document 0000000000 and severity-3 log items', async () => {
+    const unbalanced = await postSoap(journalEnvelope('MSG-2', '-90.00'));
+    expect(unbalanced.status).toBe(200);
+    const c = (...path: Array<string | number>) => at(unbalanced.body('JournalEntryBulkCreateConfirmation', 'JournalEntryCreateConfirmation'), ...path);
+    expect(c('JournalEntryCreateConfirmation', 'AccountingDocument')).toBe('0000000000');
+    expect(c('Log', 'MaximumLogItemSeverityCode')).toBe('3');
+    expect((c('Log', 'Item') as Array<{ Note: string }>).map((i) => i.Note)).toContain('Balance in transaction currency: 10.00 EUR');
+    const wrongSign = await postSoap(journalEnvelope('MSG-3', '100.00'));
+    const notes = (wrongSign.body('JournalEntryBulkCreateConfirmation', 'JournalEntryCreateConfirmation', 'Log', 'Item') as Array<{ Note: string }>).map((i) => i.Note);
+    expect(notes[0]).toMatch(/Debit\/credit code 'H' does not match the sign of amount 100.00 \(Item\[2\]\)/);
+    expect(sim.records('A_JournalEntry', 'Q7Z')).toHaveLength(0);
+  });
+
+  it('faults a request it cannot read, and refuses a wrong logon like the rest of the system', async () => {
+    const broken = await postSoap('<soapenv:Envelope><soapenv:Body>');
+    expect(broken.status).toBe(500);
+    expect(broken.body('Fault', 'faultcode')).toBe('soap-env:Client');
+    const wrongOperation = await postSoap(journalEnvelope('MSG-4', '-100.00').replaceAll('JournalEntryBulkCreateRequest', 'JournalEntryCreateRequestX'));
+    expect(wrongOperation.body('Fault', 'faultstring')).toMatch(/JournalEntryCreateRequestX' was not expected/);
+    expect((await postSoap(journalEnvelope('MSG-5', '-100.00'), undefined, 'application/json')).status).toBe(415);
+    const denied = await postSoap(journalEnvelope('MSG-6', '-100.00'), `Basic ${Buffer.from('COMM_USER:wrong').toString('base64')}`);
+    expect(denied.status).toBe(401);
+  });
+
+  it('injects server faults as SOAP faults and throttling as 429', async () => {
+    sim.setFaults({ account: 'Q7Z', errorRate: 1 });
+    const failed = await postSoap(journalEnvelope('MSG-7', '-100.00'));
+    expect(failed.status).toBe(500);
+    expect(failed.body('Fault', 'faultcode')).toBe('soap-env:Server');
+    sim.setFaults({ account: 'Q7Z', rate429: 1, retryAfterSeconds: 3 });
+    expect((await postSoap(journalEnvelope('MSG-7', '-100.00'))).status).toBe(429);
+    sim.clearFaults('Q7Z');
+    expect(sim.records('A_JournalEntry', 'Q7Z')).toHaveLength(0);
   });
 });
 

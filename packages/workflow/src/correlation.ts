@@ -102,7 +102,11 @@ export function resolveCorrelationId(headers: HeaderSource, newId: () => string 
 export const MAX_READABLE_IDEMPOTENCY_KEY = 200;
 
 /** Percent-encodes everything outside `[A-Za-z0-9._~-]`, so `:` only ever appears as the separator. */
+const HEADER_SAFE_PART = /^[A-Za-z0-9._~-]*$/;
+
 function encodePart(part: string): string {
+  // Ids and iterations are nearly always header-safe already: skip the byte-by-byte pass for them.
+  if (HEADER_SAFE_PART.test(part)) return part;
   return Array.from(utf8ToBytes(part), (byte) => {
     const ch = String.fromCharCode(byte);
     return /[A-Za-z0-9._~-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -6,7 +6,7 @@ type ObjectSchema = { type: string; properties: Record<string, Record<string, un
 
 const expected: Record<string, { properties: string[]; required: string[] }> = {
   'trigger.manual': { properties: ['samplePayload', 'businessKeyPaths'], required: [] },
-  'trigger.webhook': { properties: ['path', 'synchronous', 'idempotencyKeyPath', 'businessKeyPaths', 'responseTimeoutMs'], required: ['path'] },
+  'trigger.webhook': { properties: ['path', 'synchronous', 'idempotencyKeyPath', 'businessKeyPaths', 'responseTimeoutMs', 'contract'], required: ['path'] },
   'http.request': { properties: ['method', 'url', 'headers', 'body', 'successStatuses'], required: ['url'] },
   transform: { properties: ['expression'], required: ['expression'] },
   condition: { properties: ['expression'], required: ['expression'] },

@@ -2,20 +2,30 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { ROLE_LABELS } from '@/lib/roles';
+import { signOut, useCan, useViewer } from '@/lib/session';
 import { useTenant } from '@/lib/tenant';
 import styles from './app-shell.module.css';
 
+/** `show`: who sees the link (only a convenience: the server refuses the rest anyway). */
 const NAV = [
-  { href: '/workflows', label: 'Workflows', testId: 'nav-workflows' },
-  { href: '/runs', label: 'Runs', testId: 'nav-runs' },
-  { href: '/onboarding', label: 'Onboarding', testId: 'nav-onboarding' },
-  { href: '/dead-letters', label: 'Dead letters', testId: 'nav-dead-letters' },
-  { href: '/dashboards', label: 'Dashboards', testId: 'nav-dashboards' },
+  { href: '/workflows', label: 'Workflows', testId: 'nav-workflows', show: 'member' },
+  { href: '/runs', label: 'Runs', testId: 'nav-runs', show: 'member' },
+  { href: '/onboarding', label: 'Onboarding', testId: 'nav-onboarding', show: 'platform' },
+  { href: '/dead-letters', label: 'Dead letters', testId: 'nav-dead-letters', show: 'member' },
+  { href: '/status-out', label: 'Status webhooks', testId: 'nav-status-out', show: 'member' },
+  { href: '/dashboards', label: 'Dashboards', testId: 'nav-dashboards', show: 'member' },
+  { href: '/api-keys', label: 'API keys', testId: 'nav-api-keys', show: 'tenant_admin' },
+  { href: '/audit', label: 'Audit log', testId: 'nav-audit', show: 'member' },
+  { href: '/users', label: 'Users', testId: 'nav-users', show: 'tenant_admin' },
 ] as const;
 
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const tenant = useTenant();
+  const viewer = useViewer();
+  const isTenantAdmin = useCan('tenant_admin');
+  const visible = NAV.filter((item) => item.show === 'member' || (item.show === 'platform' ? viewer?.platformAdmin === true : isTenantAdmin));
 
   return (
     <div className={styles.shell}>
@@ -44,7 +54,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </select>
         </label>
         <ul className={styles.links}>
-          {NAV.map((item) => {
+          {visible.map((item) => {
             const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
             return (
               <li key={item.href}>
@@ -60,6 +70,20 @@ export function AppShell({ children }: { children: ReactNode }) {
             );
           })}
         </ul>
+        {viewer && (
+          <div className={styles.account} data-testid="signed-in-user">
+            <div className={styles.accountName} title={viewer.email}>
+              {viewer.name}
+            </div>
+            <div className={styles.accountMeta}>
+              <span data-testid="signed-in-email">{viewer.email}</span>
+              <span data-testid="signed-in-role">{viewer.platformAdmin ? 'Platform admin' : tenant.tenant ? ROLE_LABELS[tenant.tenant.role] : ''}</span>
+            </div>
+            <button type="button" className={`btn btn-sm ${styles.signOut}`} data-testid="sign-out" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        )}
       </nav>
       <main className={styles.main}>
         <TenantGate>{children}</TenantGate>

@@ -8,9 +8,10 @@ import { makeQueryClient } from './query-client';
 import { TENANT_HEADER } from './tenant-cookie';
 import { TenantProvider } from './tenant';
 import { TRPCProvider } from './trpc';
+import { SessionProvider, type Viewer } from './session';
 import { ToastProvider } from '@/components/toast';
 
-export function Providers({ initialTenant, children }: { initialTenant: string | null; children: ReactNode }) {
+export function Providers({ initialTenant, viewer, children }: { initialTenant: string | null; viewer: Viewer | null; children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   // The link reads the tenant at request time, so switching tenants needs no new client.
   const tenantRef = useRef<string | null>(initialTenant);
@@ -30,9 +31,15 @@ export function Providers({ initialTenant, children }: { initialTenant: string |
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <ToastProvider>
-          <TenantProvider tenantRef={tenantRef} initialTenant={initialTenant}>
-            {children}
-          </TenantProvider>
+          <SessionProvider viewer={viewer}>
+            {viewer ? (
+              <TenantProvider tenantRef={tenantRef} initialTenant={initialTenant}>
+                {children}
+              </TenantProvider>
+            ) : (
+              children
+            )}
+          </SessionProvider>
         </ToastProvider>
       </TRPCProvider>
     </QueryClientProvider>

@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode, type RefObject } from 'react';
+import type { TenantRole } from '@switchyard/api';
 import { recallTenant, rememberTenant } from './tenant-cookie';
 import { useTRPC } from './trpc';
 
@@ -9,6 +10,8 @@ export interface TenantSummary {
   id: string;
   slug: string;
   name: string;
+  /** The signed-in user's role in this tenant (platform admins are tenant admins everywhere). */
+  role: TenantRole;
 }
 
 interface TenantState {
@@ -40,7 +43,7 @@ export function TenantProvider({
   const [wanted, setWanted] = useState<string | null>(initialTenant);
 
   const tenants = useMemo<TenantSummary[]>(
-    () => (tenantsQuery.data ?? []).map((t) => ({ id: t.id, slug: t.slug, name: t.name })),
+    () => (tenantsQuery.data ?? []).map((t) => ({ id: t.id, slug: t.slug, name: t.name, role: t.role })),
     [tenantsQuery.data],
   );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deliverRunEvent, findTenantBySlug, findWebhookTarget, releaseWebhookDelivery, type DeliverRunEventInput } from '@switchyard/db';
+import { deliverRunEvent, findTenantBySlug, findWebhookTarget, releaseWebhookDelivery, withTenant, type DeliverRunEventInput } from '@switchyard/db';
 import { CORRELATION_ID_HEADER } from '@switchyard/workflow';
 import type { ApiDatabase } from '../trpc';
 import { authenticateApiKey, bearerTokenOf } from '../security/api-keys';
@@ -67,6 +67,11 @@ export async function handleEventWebhook(db: ApiDatabase, request: EventRequest)
   if (size > MAX_EVENT_BODY_BYTES) return reply(413, { error: `the body is ${size} bytes; events accept at most ${MAX_EVENT_BODY_BYTES} bytes` });
   const tenant = await findTenantBySlug(db.prisma, request.tenantSlug);
   if (!tenant) return reply(404, { error: `unknown tenant ${JSON.stringify(request.tenantSlug)}` });
+  // Everything after the tenant is known runs scoped to it (row-level security, tenant-scope.ts).
+  return withTenant(tenant.id, () => handleTenantEvent(db, request, tenant));
+}
+
+async function handleTenantEvent(db: ApiDatabase, request: EventRequest, tenant: { id: string; slug: string }): Promise<EventResponse> {
   const limited = await checkIngressRateLimit(db, tenant.id);
   if (!limited.ok) return reply(429, { error: limited.reason }, { 'retry-after': String(limited.retryAfterSeconds) });
   const headers = normalizeHeaders(request.headers);

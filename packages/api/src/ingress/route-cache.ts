@@ -73,6 +73,29 @@ export async function lookupRoute(db: ApiDatabase, tenantSlug: string, path: str
   return { kind: 'route', route };
 }
 
+const tenantsByPool = new WeakMap<object, Map<string, { id: string; slug: string; loadedAt: number }>>();
+
+/**
+ * The tenant a slug names, cached like routes, so that ingress can open the tenant's scope
+ * (row-level security) before anything else without a query per delivery. Unknown slugs are not
+ * cached. A tenant deleted and re-created under the same slug is seen after at most the TTL.
+ */
+export async function lookupTenant(db: ApiDatabase, tenantSlug: string, now = Date.now()): Promise<{ id: string; slug: string } | null> {
+  let cache = tenantsByPool.get(db.pool);
+  if (!cache) tenantsByPool.set(db.pool, (cache = new Map()));
+  const cached = cache.get(tenantSlug);
+  if (cached && now - cached.loadedAt < ROUTE_CACHE_TTL_MS) return cached;
+  const tenant = await findTenantBySlug(db.prisma, tenantSlug);
+  if (!tenant) {
+    cache.delete(tenantSlug);
+    return null;
+  }
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  const entry = { id: tenant.id, slug: tenant.slug, loadedAt: now };
+  cache.set(tenantSlug, entry);
+  return entry;
+}
+
 /** Drops a cached route (the enqueue found it stale). */
 export function forgetRoute(db: ApiDatabase, tenantSlug: string, path: string): void {
   cacheOf(db).delete(keyOf(tenantSlug, path));

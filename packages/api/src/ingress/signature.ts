@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { claimWebhookDelivery, openWebhookSecrets, purgeWebhookDeliveries } from '@switchyard/db';
+import { asPlatform, claimWebhookDelivery, openWebhookSecrets, purgeWebhookDeliveries } from '@switchyard/db';
 import { authenticateApiKey, bearerTokenOf } from '../security/api-keys';
 import { serverKeyring } from '../security/keyring';
 import type { ApiDatabase } from '../trpc';
@@ -143,7 +143,8 @@ export async function purgeDeliveriesNowAndThen(db: ApiDatabase, now: number): P
   if (now - lastPurge <= 60_000) return;
   lastPurge = now;
   // Twice the tolerance: an id must be remembered as long as its timestamp could still pass.
-  await purgeWebhookDeliveries(db.pool, new Date(now - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000));
+  // Expired ids of every tenant, not only the tenant whose delivery happens to run the purge.
+  await asPlatform('retention', () => purgeWebhookDeliveries(db.pool, new Date(now - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000)));
 }
 
 export type DeliveryCheck =

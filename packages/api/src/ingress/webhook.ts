@@ -1,11 +1,12 @@
-import { enqueueWebhookRun, listWebhookSecrets, waitForRunResponse } from '@switchyard/db';
+import { enqueueWebhookRun, listWebhookSecrets, waitForRunResponse, withTenant } from '@switchyard/db';
 import { CORRELATION_ID_HEADER, resolveCorrelationId, resolveTraceparent, type HttpResponseSpec } from '@switchyard/workflow';
 import type { ApiDatabase } from '../trpc';
 import { parseJsonSafely } from '../security/safe-json';
 import { businessKeysOf } from './business-keys';
+import { checkContract } from './contract';
 import { checkIngressRateLimit } from './rate-limit';
 import { idempotencyKeyOf, normalizeHeaders, payloadHash, type HeaderInput } from './request';
-import { forgetRoute, lookupRoute, type IngressRoute } from './route-cache';
+import { forgetRoute, lookupRoute, lookupTenant, type IngressRoute } from './route-cache';
 import { checkDelivery, purgeDeliveriesNowAndThen } from './signature';
 
 /** Bodies above 1 MiB are refused before parsing: trigger payloads are stored with every run. */
@@ -64,6 +65,14 @@ function byteLength(raw: Uint8Array | string): number {
  * run. If the facts changed, nothing was written and the delivery is handled again from fresh data.
  */
 export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): Promise<WebhookResponse> {
+  // Row-level security: the whole delivery is handled in the tenant's scope (tenant-scope.ts); the
+  // tenant comes from a per-process cache, so this costs no query on the hot path.
+  const tenant = await lookupTenant(db, request.tenantSlug);
+  if (!tenant) return reply(404, { error: `unknown tenant ${JSON.stringify(request.tenantSlug)}` });
+  return withTenant(tenant.id, () => handleTenantWebhook(db, request));
+}
+
+async function handleTenantWebhook(db: ApiDatabase, request: WebhookRequest): Promise<WebhookResponse> {
   const size = byteLength(request.rawBody);
   if (size > MAX_WEBHOOK_BODY_BYTES) {
     return reply(413, { error: `the body is ${size} bytes; webhooks accept at most ${MAX_WEBHOOK_BODY_BYTES} bytes` });
@@ -98,10 +107,19 @@ export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): P
     const parsed = parseJsonBody(request.rawBody);
     if (!parsed.ok) return reply(400, { error: parsed.reason });
     const trigger = route.trigger;
-    const keyLookup = idempotencyKeyOf(headers, parsed.value, trigger?.idempotencyKeyPath);
+    // Contract at the edge: a payload that does not match the declared canonical schema starts nothing.
+    let payload = parsed.value;
+    let contractHeaders: Record<string, string> = {};
+    if (trigger?.contract) {
+      const checked = checkContract(trigger.contract, headers, parsed.value);
+      if (!checked.ok) return reply(checked.status, checked.body);
+      payload = checked.payload;
+      contractHeaders = checked.headers;
+    }
+    const keyLookup = idempotencyKeyOf(headers, payload, trigger?.idempotencyKeyPath);
     if (!keyLookup.ok) return reply(400, { error: keyLookup.reason });
     const idempotencyKey = keyLookup.key;
-    const hash = payloadHash(parsed.value);
+    const hash = payloadHash(payload);
 
     const outcome = await enqueueWebhookRun(db.pool, {
       tenantId: tenant.id,
@@ -115,8 +133,8 @@ export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): P
       traceparent: resolveTraceparent(headers) ?? null,
       idempotencyKey,
       payloadHash: hash,
-      payload: parsed.value,
-      businessKeys: businessKeysOf(parsed.value, trigger?.businessKeyPaths, idempotencyKey),
+      payload,
+      businessKeys: businessKeysOf(payload, trigger?.businessKeyPaths, idempotencyKey),
     });
     if (outcome.kind === 'stale') {
       forgetRoute(db, request.tenantSlug, request.path);
@@ -128,7 +146,8 @@ export async function handleWebhook(db: ApiDatabase, request: WebhookRequest): P
     if (auth.messageId !== null) await purgeDeliveriesNowAndThen(db, Date.now());
     const run = outcome.run;
     if (!run.created && run.payloadHash !== hash) return keyConflict(run.runId, idempotencyKey!, run.payloadHash, hash);
-    return answer(db, tenant.id, run, trigger);
+    const answered = await answer(db, tenant.id, run, trigger);
+    return { ...answered, headers: { ...answered.headers, ...contractHeaders } };
   }
   return reply(503, { error: 'the route changed repeatedly while this delivery was being accepted; nothing was started, send it again' }, { 'retry-after': '1' });
 }

@@ -3,7 +3,7 @@ import { insertApiKey, isUniqueViolation, listApiKeys, recordAudit, revokeApiKey
 import { notFound } from '../errors';
 import { actorOf } from '../security/actor';
 import { API_KEY_SCOPES, generateApiKey } from '../security/api-keys';
-import { tenantProcedure } from '../trpc';
+import { tenantAdminProcedure, tenantProcedure } from '../trpc';
 
 const createInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
@@ -17,12 +17,22 @@ function auditView(key: { name: string; prefix: string; scopes: string[]; expire
   return { name: key.name, prefix: key.prefix, scopes: key.scopes, expiresAt: key.expiresAt?.toISOString() ?? null, revokedAt: key.revokedAt?.toISOString() ?? null };
 }
 
+/** What each scope allows, for the key form (the browser cannot import this package's node code). */
+const SCOPE_DESCRIPTIONS: Record<(typeof API_KEY_SCOPES)[number], string> = {
+  ingress: 'Start runs through webhook routes (POST /api/hooks/{tenant}/{path})',
+  'runs:read': 'Read a run\'s status (GET /api/v1/runs/{id})',
+  events: 'Deliver events and approval decisions to waiting runs (POST /api/events/{tenant})',
+  status: 'Read runs\' status by business key (GET /api/v1/status/{key})',
+};
+
 export const apiKeysRouter = {
+  scopes: tenantProcedure.query(() => API_KEY_SCOPES.map((scope) => ({ scope, description: SCOPE_DESCRIPTIONS[scope] }))),
+
   /** Lists the tenant's keys: prefix, scopes and dates, never the key. */
   list: tenantProcedure.query(({ ctx }) => listApiKeys(ctx.db.prisma, ctx.tenant.id)),
 
   /** Creates a key and returns it this once; only its SHA-256 is stored. */
-  create: tenantProcedure.input(createInput).mutation(async ({ ctx, input }) => {
+  create: tenantAdminProcedure.input(createInput).mutation(async ({ ctx, input }) => {
     const scopes = [...new Set(input.scopes)].sort();
     for (let attempt = 0; ; attempt += 1) {
       const generated = generateApiKey();
@@ -47,7 +57,7 @@ export const apiKeysRouter = {
     }
   }),
 
-  revoke: tenantProcedure.input(z.object({ id: z.guid('must be an API key id') })).mutation(async ({ ctx, input }) => {
+  revoke: tenantAdminProcedure.input(z.object({ id: z.guid('must be an API key id') })).mutation(async ({ ctx, input }) => {
     return ctx.db.prisma.$transaction(async (tx) => {
       const before = await tx.apiKey.findFirst({ where: { tenantId: ctx.tenant.id, id: input.id }, select: { name: true, prefix: true, scopes: true, expiresAt: true, revokedAt: true } });
       if (!before) throw notFound('API key', input.id);

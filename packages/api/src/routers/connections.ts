@@ -3,10 +3,11 @@ import { connectionSystems, CONNECTION_SYSTEMS } from '@switchyard/connectors/me
 import { testConnection } from '@switchyard/connectors';
 import { deleteConnection, getConnection, listConnections, resolveConnection, SecretDecryptError } from '@switchyard/db';
 import { notFound } from '../errors';
-import { tenantProcedure } from '../trpc';
+import { auditedSql } from '../security/audited';
+import { operatorProcedure, tenantAdminProcedure, tenantProcedure } from '../trpc';
 import { connectionId, createConnectionInput, testConnectionInput, updateConnectionInput } from './connections/input';
 import { keyringFor, outboundFetch } from './connections/platform';
-import { createConnectionHandler, updateConnectionHandler } from './connections/save.handler';
+import { auditView, createConnectionHandler, updateConnectionHandler } from './connections/save.handler';
 
 /**
  * The tenant's connections to ERPs and APIs. No procedure returns a credential: reads carry the names
@@ -36,12 +37,17 @@ export const connectionsRouter = {
     return connection;
   }),
 
-  create: tenantProcedure.input(createConnectionInput).mutation(createConnectionHandler),
+  create: tenantAdminProcedure.input(createConnectionInput).mutation(createConnectionHandler),
 
-  update: tenantProcedure.input(updateConnectionInput).mutation(updateConnectionHandler),
+  update: tenantAdminProcedure.input(updateConnectionInput).mutation(updateConnectionHandler),
 
-  delete: tenantProcedure.input(z.object({ id: connectionId })).mutation(async ({ ctx, input }) => {
-    if (!(await deleteConnection(ctx.db.pool, ctx.tenant.id, input.id))) throw notFound('Connection', input.id);
+  delete: tenantAdminProcedure.input(z.object({ id: connectionId })).mutation(async ({ ctx, input }) => {
+    const deleted = await auditedSql(ctx, async (client) => {
+      const before = await getConnection(client, keyringFor(ctx.db), ctx.tenant.id, input.id);
+      const ok = before !== null && (await deleteConnection(client, ctx.tenant.id, input.id));
+      return { result: ok, audit: ok && before ? { action: 'connection.delete', entityType: 'connection', entityId: input.id, before: auditView(before) } : null };
+    });
+    if (!deleted) throw notFound('Connection', input.id);
     return { id: input.id, deleted: true as const };
   }),
 
@@ -49,7 +55,7 @@ export const connectionsRouter = {
    * Calls the system with the stored (or draft) credentials and reports its answer in words: accepted,
    * which credential it refused and why, unreachable, or blocked by the outbound policy.
    */
-  test: tenantProcedure.input(testConnectionInput).mutation(async ({ ctx, input }) => {
+  test: operatorProcedure.input(testConnectionInput).mutation(async ({ ctx, input }) => {
     if ('draft' in input) {
       return testConnection({ ...input.draft, kind: input.draft.system }, { fetch: outboundFetch() });
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DASHBOARD_RANGES, loadDashboard, type DashboardRange } from '@switchyard/db';
-import { publicProcedure, tenantProcedure } from '../trpc';
+import { platformAdminProcedure, tenantProcedure } from '../trpc';
 
 const ranges = Object.keys(DASHBOARD_RANGES) as [DashboardRange, ...DashboardRange[]];
 const rangeInput = z.object({ range: z.enum(ranges).default('24h') });
@@ -11,10 +11,9 @@ export const dashboardsRouter = {
 
   /**
    * The same figures across all tenants, with "which tenants are behind" ordered furthest behind
-   * first. Platform scope: this procedure is for platform operators and will be restricted to
-   * platform admins by the governance work (roles and sessions), which no procedure has yet.
+   * first. Platform scope: platform admins only.
    */
-  platform: publicProcedure.input(rangeInput).query(async ({ ctx, input }) => {
+  platform: platformAdminProcedure.input(rangeInput).query(async ({ ctx, input }) => {
     const tenants = await ctx.db.prisma.tenant.findMany({ select: { id: true } });
     return loadDashboard(ctx.db.pool, { tenantIds: tenants.map((t) => t.id), range: input.range });
   }),

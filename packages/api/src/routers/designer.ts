@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { resolveEffectivePolicy } from '@switchyard/db';
 import { notFound } from '../errors';
-import { tenantProcedure } from '../trpc';
+import { tenantAdminProcedure, tenantProcedure } from '../trpc';
 import { testRunHandler, testRunInput } from './designer/test-run.handler';
 
 /** What only the workflow designer needs: inherited policy values and test runs of the draft. */
@@ -16,5 +16,5 @@ export const designerRouter = {
     return { retry: result.policy.retry, timeoutMs: result.policy.timeoutMs };
   }),
 
-  testRun: tenantProcedure.input(testRunInput).mutation(testRunHandler),
+  testRun: tenantAdminProcedure.input(testRunInput).mutation(testRunHandler),
 };

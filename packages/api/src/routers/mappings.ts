@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { emptyOverlay, listDefaultMappings, previewMapping } from '@switchyard/canonical';
 import { getTenantMapping, listTenantMappings, listTenantMappingVersions } from '@switchyard/db';
 import { notFound } from '../errors';
-import { tenantProcedure } from '../trpc';
+import { tenantAdminProcedure, tenantProcedure } from '../trpc';
 import { erpId, mappingKey, previewInput, saveMappingInput } from './mappings/input';
 import { saveMappingHandler } from './mappings/save.handler';
 
@@ -16,7 +16,7 @@ export const mappingsRouter = {
    * Turns a canonical sample into the tenant's ERP payload (or an ERP record into a canonical object)
    * exactly as a run would; errors name the mapping and the field. Bad input is an answer, not a failure.
    */
-  preview: tenantProcedure.input(previewInput).mutation(async ({ ctx, input }) => {
+  preview: tenantAdminProcedure.input(previewInput).mutation(async ({ ctx, input }) => {
     const overlay = input.overlay ?? (await getTenantMapping(ctx.db.pool, ctx.tenant.id, input.erp, input.object))?.overlay ?? emptyOverlay();
     return previewMapping({
       erp: input.erp,
@@ -41,5 +41,5 @@ export const mappingsRouter = {
 
   versions: tenantProcedure.input(mappingKey).query(({ ctx, input }) => listTenantMappingVersions(ctx.db.pool, ctx.tenant.id, input.erp, input.object)),
 
-  save: tenantProcedure.input(saveMappingInput).mutation(saveMappingHandler),
+  save: tenantAdminProcedure.input(saveMappingInput).mutation(saveMappingHandler),
 };

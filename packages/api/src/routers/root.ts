@@ -14,11 +14,13 @@ import { runsRouter } from './runs';
 import { statusOutRouter } from './status-out/index';
 import { templatesRouter } from './templates';
 import { tenantsRouter } from './tenants';
+import { usersRouter } from './users';
 import { webhooksRouter } from './webhooks';
 import { workflowsRouter } from './workflows';
 
 export const appRouter = router({
   tenants: tenantsRouter,
+  users: usersRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
   dashboards: dashboardsRouter,

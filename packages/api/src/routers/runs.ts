@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getRun, relatedRuns } from '@switchyard/db';
 import { notFound } from '../errors';
-import { tenantProcedure } from '../trpc';
+import { operatorProcedure, tenantProcedure } from '../trpc';
 import { runControlProcedures } from './control/run-control';
 import { listRunsHandler, listRunsInput } from './runs/list.handler';
 import { searchRunsHandler, searchRunsInput } from './runs/search.handler';
@@ -27,7 +27,7 @@ export const runsRouter = {
     return related;
   }),
 
-  trigger: tenantProcedure.input(triggerRunInput).mutation(triggerRunHandler),
+  trigger: operatorProcedure.input(triggerRunInput).mutation(triggerRunHandler),
 
   /** replay, bulkReplay, cancel. */
   ...runControlProcedures,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getVersion, getWorkflow, isTestVersion, listVersions, listWorkflows, workflowExists } from '@switchyard/db';
 import { notFound } from '../errors';
 import { checkGraph } from '../graph-input';
-import { tenantProcedure } from '../trpc';
+import { tenantAdminProcedure, tenantProcedure } from '../trpc';
 import { createWorkflowHandler, createWorkflowInput } from './workflows/create.handler';
 import { publishHandler, publishInput } from './workflows/publish.handler';
 import { rollbackHandler, rollbackInput } from './workflows/rollback.handler';
@@ -23,19 +23,19 @@ export const workflowsRouter = {
     return { ...workflow, versions, issues: check.ok ? [] : check.issues };
   }),
 
-  create: tenantProcedure.input(createWorkflowInput).mutation(createWorkflowHandler),
+  create: tenantAdminProcedure.input(createWorkflowInput).mutation(createWorkflowHandler),
 
-  saveDraft: tenantProcedure.input(saveDraftInput).mutation(saveDraftHandler),
+  saveDraft: tenantAdminProcedure.input(saveDraftInput).mutation(saveDraftHandler),
 
-  validate: tenantProcedure.input(z.object({ graph: z.unknown() })).mutation(({ input }) => {
+  validate: tenantAdminProcedure.input(z.object({ graph: z.unknown() })).mutation(({ input }) => {
     const check = checkGraph(input.graph);
     return { ok: check.ok, issues: check.ok ? [] : check.issues };
   }),
 
-  publish: tenantProcedure.input(publishInput).mutation(publishHandler),
+  publish: tenantAdminProcedure.input(publishInput).mutation(publishHandler),
 
   /** Publishes an old version's graph as a new active version. */
-  rollback: tenantProcedure.input(rollbackInput).mutation(rollbackHandler),
+  rollback: tenantAdminProcedure.input(rollbackInput).mutation(rollbackHandler),
 
   versions: tenantProcedure.input(byId).query(async ({ ctx, input }) => {
     if (!(await workflowExists(ctx.db.prisma, ctx.tenant.id, input.id))) throw notFound('Workflow', input.id);

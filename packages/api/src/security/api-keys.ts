@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { findApiKeyByPrefix, touchApiKey, type ApiKeyCredential } from '@switchyard/db';
+import { asPlatform, findApiKeyByPrefix, touchApiKey, withTenant, type ApiKeyCredential } from '@switchyard/db';
 import type { ApiDatabase } from '../trpc';
 import { apiKeyActor } from './actor';
 
@@ -56,7 +56,12 @@ export async function authenticateApiKey(db: ApiDatabase, headers: Record<string
   }
   const match = KEY_PATTERN.exec(token);
   if (!match) return { ok: false, status: 401, reason: 'the bearer token is not a Switchyard API key (sy_<prefix>_<secret>)' };
-  const row = await findApiKeyByPrefix(db.prisma, match[1]!);
+  // Row-level security: under a URL's tenant only its keys are visible; a key that must name its
+  // tenant itself is found in the narrow 'api-key' platform scope, and nothing else is read there.
+  const prefix = match[1]!;
+  const row = await (options.tenantId !== undefined
+    ? withTenant(options.tenantId, () => findApiKeyByPrefix(db.prisma, prefix))
+    : asPlatform('api-key', () => findApiKeyByPrefix(db.prisma, prefix)));
   const presented = Buffer.from(hashApiKey(token), 'hex');
   // Compare even when the prefix is unknown, so an unknown prefix costs the same as a wrong secret.
   const stored = Buffer.from(row?.keyHash ?? '0'.repeat(64), 'hex');
@@ -72,6 +77,6 @@ export async function authenticateApiKey(db: ApiDatabase, headers: Record<string
   if (!row.scopes.includes(options.scope)) {
     return { ok: false, status: 403, reason: `the API key ${row.prefix} lacks the ${options.scope} scope (it has: ${row.scopes.join(', ') || 'none'})` };
   }
-  await touchApiKey(db.pool, row.tenantId, row.id);
+  await withTenant(row.tenantId, () => touchApiKey(db.pool, row.tenantId, row.id));
   return { ok: true, key: row, actor: apiKeyActor(row.prefix) };
 }

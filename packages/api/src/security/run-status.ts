@@ -1,4 +1,4 @@
-import type { Prisma } from '@switchyard/db';
+import { withTenant, type Prisma } from '@switchyard/db';
 import { normalizeHeaders, type HeaderInput } from '../ingress/request';
 import type { ApiDatabase } from '../trpc';
 import { authenticateApiKey } from './api-keys';
@@ -39,7 +39,8 @@ export async function handleRunStatusRequest(db: ApiDatabase, request: { headers
     };
   }
   if (!UUID.test(request.runId)) return { status: 400, headers: JSON_HEADERS, body: { error: `runId must be a UUID (got ${JSON.stringify(request.runId)})` } };
-  const run = await db.prisma.run.findFirst({ where: { tenantId: auth.key.tenantId, id: request.runId }, select: runStatusSelect });
+  const tenantId = auth.key.tenantId;
+  const run = await withTenant(tenantId, () => db.prisma.run.findFirst({ where: { tenantId, id: request.runId }, select: runStatusSelect }));
   if (!run) return { status: 404, headers: JSON_HEADERS, body: { error: `run ${request.runId} does not exist` } };
   return {
     status: 200,

@@ -22,6 +22,9 @@ export function parseJsonSafely(text: string): unknown {
 export function stripDangerousKeys(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 200) return value;
   if (Array.isArray(value)) return value.map((v) => stripDangerousKeys(v, depth + 1));
+  // Only plain objects carry JSON keys: Dates (and anything else a transformer revived) pass as they are.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (!DANGEROUS_KEYS.has(key)) out[key] = stripDangerousKeys((value as Record<string, unknown>)[key], depth + 1);

@@ -1,4 +1,4 @@
-import { runsByBusinessKey } from '@switchyard/db';
+import { runsByBusinessKey, withTenant } from '@switchyard/db';
 import { normalizeHeaders, type HeaderInput } from '../ingress/request';
 import { authenticateApiKey } from '../security/api-keys';
 import type { RunStatusResponse } from '../security/run-status';
@@ -26,7 +26,8 @@ export async function handlePortalStatusRequest(db: ApiDatabase, request: { head
   if (!key || key.length > MAX_KEY_LENGTH) {
     return { status: 400, headers: JSON_HEADERS, body: { error: `the business key must be 1 to ${MAX_KEY_LENGTH} characters` } };
   }
-  const runs = await runsByBusinessKey(db.prisma, auth.key.tenantId, key);
+  const tenantId = auth.key.tenantId;
+  const runs = await withTenant(tenantId, () => runsByBusinessKey(db.prisma, tenantId, key));
   return {
     status: 200,
     headers: JSON_HEADERS,

@@ -45,7 +45,9 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   await migrate(url.toString());
-  const db = await openDatabase({ url: url.toString(), kind: 'postgres', poolMax: 8 });
+  // The API runs as the app role under row-level security, as in production; fixtures the tests
+  // write directly (outside any tenant scope) go in through the test-only 'seed' scope.
+  const db = await openDatabase({ url: url.toString(), kind: 'postgres', poolMax: 8, role: 'app', unscopedStatements: 'seed' });
   return {
     db,
     async drop() {

@@ -28,7 +28,7 @@ export function sampleOverlay(erp: ErpId): TenantMappingOverlay {
           paymentTerms: { NET30: '4c2f5a1e-9d1b-4f57-9c2e-3a3b1f0d7e21', NET15: '7b1e0c44-2a5d-4a8e-8f0e-5d6c9b2a1f30' },
           // BC tax groups are not per jurisdiction (the customer's tax area sets the rate), so one group per code here.
           taxCodes: { 'US-CA': 'TAXABLE', EXEMPT: 'NONTAXABLE' },
-          accounts: { '1200': '13100', '2200': '23100', '4000': '40100', '4100': '40200', '4200': '40300' },
+          accounts: { '1200': '13100', '2200': '23100', '4000': '40100', '4100': '40200', '4200': '40300', '5100': '61300' },
         },
       };
     case 'sap':

@@ -5,6 +5,7 @@ import type { ExpressionBudget } from '../kinds/expression-budget';
 import { createBackOfficeExecutor } from './back-office/executor';
 import { createBusinessCentralExecutor } from './business-central/executor';
 import type { ErpDeps } from './common/record-executor';
+import { runRedactingConnectionSecrets } from './common/redact-result';
 import { TokenCache } from './common/token-cache';
 import type { ErpKindName } from './kinds';
 import { createNetSuiteExecutor } from './netsuite/executor';
@@ -52,7 +53,8 @@ export function createErpExecutors(options: ErpExecutorOptions): Record<Connecto
 export function withConnections(executors: ExecutorRegistry, resolverFor: (tenantId: string) => ConnectionResolver): ExecutorRegistry {
   const wrapped: Record<string, NodeExecutor> = {};
   for (const [kind, executor] of Object.entries(executors)) {
-    wrapped[kind] = (ctx, config, input) => executor({ ...ctx, connections: resolverFor(ctx.tenantId) }, config, input);
+    // Whatever a step returns or throws has the credentials of the connections it used cut out.
+    wrapped[kind] = (ctx, config, input) => runRedactingConnectionSecrets(executor, ctx, resolverFor(ctx.tenantId), config, input);
   }
   return wrapped;
 }

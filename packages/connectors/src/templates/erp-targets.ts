@@ -10,14 +10,10 @@ export interface ErpTarget {
   salesOrder?: { recordType: string; cancel: Record<string, unknown> };
   /** `post`: the journal is a batch that a bound action posts to the ledger (Business Central). */
   journal?: { recordType: string; post?: boolean };
-  vendorBill?: { recordType: string };
+  /** `externalIdPath`: what the bill is upserted by (default its id; BC checks the vendor's invoice number). */
+  vendorBill?: { recordType: string; externalIdPath?: string };
   /** Business Central sales documents need the customer to exist first. */
   customerFirst?: { recordType: string };
-  /**
-   * Adjustments the template applies under the tenant's own overlay, where the default mapping and
-   * the ERP API disagree (fields the API does not have). The tenant's overrides win.
-   */
-  fixes: Partial<Record<string, Record<string, string>>>;
 }
 
 export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
@@ -29,7 +25,6 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     salesOrder: { recordType: 'salesOrder', cancel: { operation: 'update', recordType: 'salesOrder', idPath: 'output.id', payload: '{"orderStatus": "C"}' } },
     journal: { recordType: 'journalEntry' },
     vendorBill: { recordType: 'vendorBill' },
-    fixes: {},
   },
   'business-central': {
     displayName: 'Business Central',
@@ -39,10 +34,7 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     customerFirst: { recordType: 'customers' },
     // One general journal batch per posting, keyed by the document number, posted once its lines are in.
     journal: { recordType: 'journals', post: true },
-    fixes: {
-      invoice: { billToAddressLine1: '', billToAddressLine2: '', billToCity: '', billToState: '', billToPostCode: '', billToCountry: '' },
-      salesOrder: { shipToAddressLine1: '', shipToAddressLine2: '', shipToCity: '', shipToState: '', shipToPostCode: '', shipToCountry: '' },
-    },
+    vendorBill: { recordType: 'purchaseInvoices', externalIdPath: 'number' },
   },
   sap: {
     displayName: 'SAP S/4HANA',
@@ -50,16 +42,6 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     invoice: { recordType: 'A_BillingDocument', object: 'invoice' },
     salesOrder: { recordType: 'A_SalesOrder', cancel: { operation: 'delete', recordType: 'A_SalesOrder', idPath: 'output.id' } },
     journal: { recordType: 'A_JournalEntry' },
-    fixes: {
-      invoice: { NetDueDate: '', 'to_Item[].TaxAmount': '', 'to_Item[].TaxCode': '', 'to_Item[].GLAccount': '' },
-      salesOrder: { 'to_Item[].to_PricingElement': '' },
-      // The posting service takes the items as to_Item; the default mapping names them after the SOAP structure.
-      journalEntry: {
-        to_JournalEntryItem: '',
-        ExchangeRate: '',
-        to_Item: `[lines.{"GLAccount": $lookup('accounts', account), "AmountInTransactionCurrency": $number(debit) > 0 ? debit : '-' & credit, "DocumentItemText": $substring(memo ? memo : '', 0, 50), "CostCenter": costCenter}]`,
-      },
-    },
   },
   workday: {
     displayName: 'Workday',
@@ -67,7 +49,6 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     // Workday Financials receives the invoice as its accounting journal (receivable, revenue, tax).
     invoice: { recordType: 'accountingJournals', object: 'journalEntry' },
     journal: { recordType: 'accountingJournals' },
-    fixes: {},
   },
   'oracle-fusion': {
     displayName: 'Oracle Fusion',
@@ -75,15 +56,14 @@ export const ERP_TARGETS: Record<TemplateErp, ErpTarget> = {
     invoice: { recordType: 'receivablesInvoices', object: 'invoice' },
     journal: { recordType: 'journalBatches' },
     vendorBill: { recordType: 'invoices' },
-    // The receivables REST resource has no due date or tax attribute on create: Fusion derives them from terms and tax setup.
-    fixes: { invoice: { DueDate: '', 'receivablesInvoiceLines[].TaxClassificationCode': '' } },
   },
 };
 
-/** The template's fixes under the tenant's overlay. */
-export function effectiveOverlay(erp: TemplateErp, object: string, tenant: TenantMappingOverlay | undefined): TenantMappingOverlay {
-  return {
-    fieldOverrides: { ...(ERP_TARGETS[erp].fixes[object] ?? {}), ...(tenant?.fieldOverrides ?? {}) },
-    lookups: { ...(tenant?.lookups ?? {}) },
-  };
+/**
+ * The overlay a template node carries: the tenant's own, nothing added. The default mappings produce
+ * payloads the vendors' APIs (and the simulators) accept as they are, so templates need no
+ * adjustments of their own under the tenant's overlay.
+ */
+export function effectiveOverlay(_erp: TemplateErp, _object: string, tenant: TenantMappingOverlay | undefined): TenantMappingOverlay {
+  return { fieldOverrides: { ...(tenant?.fieldOverrides ?? {}) }, lookups: { ...(tenant?.lookups ?? {}) } };
 }

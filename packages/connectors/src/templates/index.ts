@@ -3,10 +3,17 @@ import { invoiceSyncTemplate } from './invoice-sync';
 import { orderToCashTemplate } from './order-to-cash';
 import { procureToPayTemplate } from './procure-to-pay';
 import { subscriptionBillingTemplate } from './subscription-billing';
+import { subscriptionReconciliationTemplate } from './subscription-reconciliation';
 import type { BuiltTemplate, WorkflowTemplate } from './types';
 
 /** Every workflow template, in the order the gallery shows them. */
-export const workflowTemplates: readonly WorkflowTemplate<never>[] = [invoiceSyncTemplate, orderToCashTemplate, subscriptionBillingTemplate, procureToPayTemplate] as unknown as readonly WorkflowTemplate<never>[];
+export const workflowTemplates: readonly WorkflowTemplate<never>[] = [
+  invoiceSyncTemplate,
+  orderToCashTemplate,
+  subscriptionBillingTemplate,
+  subscriptionReconciliationTemplate,
+  procureToPayTemplate,
+] as unknown as readonly WorkflowTemplate<never>[];
 
 export interface TemplateSummary {
   id: string;
@@ -49,6 +56,11 @@ export function instantiateTemplate(id: string, params: unknown): InstantiateRes
 export { invoiceSyncTemplate, InvoiceSyncParamsSchema, type InvoiceSyncParams } from './invoice-sync';
 export { orderToCashTemplate, OrderToCashParamsSchema, ORDER_TO_CASH_ERPS, type OrderToCashParams } from './order-to-cash';
 export { subscriptionBillingTemplate, SubscriptionBillingParamsSchema, type SubscriptionBillingParams } from './subscription-billing';
+export {
+  subscriptionReconciliationTemplate,
+  SubscriptionReconciliationParamsSchema,
+  type SubscriptionReconciliationParams,
+} from './subscription-reconciliation';
 export { procureToPayTemplate, ProcureToPayParamsSchema, PROCURE_TO_PAY_ERPS, type ProcureToPayParams } from './procure-to-pay';
 export { ERP_TARGETS, TEMPLATE_ERPS, effectiveOverlay, type TemplateErp } from './erp-targets';
 export type { BuiltTemplate, WorkflowTemplate } from './types';

@@ -4,8 +4,8 @@ import { ERP_TARGETS, effectiveOverlay, type TemplateErp } from './erp-targets';
 import { ERP_CALL_POLICY, TemplateGraph } from './graph-builder';
 import type { WorkflowTemplate } from './types';
 
-/** ERPs whose APIs (and simulators) take vendor bills. */
-export const PROCURE_TO_PAY_ERPS = ['netsuite'] as const satisfies readonly TemplateErp[];
+/** ERPs whose APIs (and simulators) take vendor bills: NetSuite vendor bills, Oracle Fusion payables invoices. */
+export const PROCURE_TO_PAY_ERPS = ['netsuite', 'business-central', 'oracle-fusion'] as const satisfies readonly TemplateErp[];
 
 export const ProcureToPayParamsSchema = z.object({
   erp: z.enum(PROCURE_TO_PAY_ERPS),
@@ -81,7 +81,7 @@ function build(input: ProcureToPayParams) {
         connectionId: p.connectionId,
         operation: 'upsert',
         recordType: bill.recordType,
-        externalIdPath: 'id',
+        externalIdPath: bill.externalIdPath ?? 'id',
         mapping: { object: 'vendorBill', overlay: effectiveOverlay(erp, 'vendorBill', p.overlay) },
       },
       { label: 'Upsert vendor bill', policy: ERP_CALL_POLICY },

@@ -38,7 +38,8 @@ const RATE = `(
     "description": (description ? description : metric) & " × " & quantity,
     "period": $u.period
   }][amount > 0];
-  {"usage": $u.id, "charges": $charges}
+  /* [ ] keeps a single charge a list: JSONata hands a one-element result out as the element itself. */
+  {"usage": $u.id, "charges": [$charges]}
 )`;
 
 const BILLING_INVOICE = `{

@@ -6,6 +6,8 @@ export interface BuiltTemplate {
   name: string;
   description: string;
   graph: Graph;
+  /** For batch templates: the schedule that starts the workflow (cron in the tenant's time zone, trigger payload). */
+  schedule?: { cron: string; payload: Record<string, unknown> };
 }
 
 /**

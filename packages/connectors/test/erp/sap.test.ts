@@ -115,4 +115,68 @@ describe('sap.record', () => {
     const throttled = await nodeError(sap(ctx, { connectionId: 'sap', operation: 'query', recordType: 'A_BillingDocument' }, {}));
     expect(throttled).toMatchObject({ retryable: true, status: 429, retryAfterMs: 2000 });
   });
+
+  describe('journal entries through the SOAP service', () => {
+    const entry = (reference: string, credit = '-250.00') => ({
+      CompanyCode: '1710',
+      DocumentReferenceID: reference,
+      DocumentHeaderText: 'Usage March',
+      DocumentDate: '2026-03-31',
+      PostingDate: '2026-03-31',
+      TransactionCurrency: 'USD',
+      Item: [
+        { GLAccount: '12100000', AmountInTransactionCurrency: '250.00', DebitCreditCode: 'S', AccountAssignment: { CostCenter: 'CC-1' } },
+        { GLAccount: '41000000', AmountInTransactionCurrency: credit, DebitCreditCode: 'H', DocumentItemText: 'Revenue & <usage>' },
+      ],
+    });
+    const config = { connectionId: 'sap', operation: 'upsert', recordType: 'A_JournalEntry', externalIdPath: 'DocumentReferenceID' };
+
+    it('posts by SOAP envelope (no CSRF handshake), returns the posted document, and upserts by reference once', async () => {
+      const counting = countingFetch(outbound);
+      const sap = executors(counting.fetch)['sap.record'];
+      const ctx = ctxWith(connections(), { idempotencyKey: 'run-1:post:0' });
+      const first = await sap(ctx, config, entry('JE-1'));
+      expect(first.output).toMatchObject({
+        created: true,
+        externalId: 'JE-1',
+        record: { AccountingDocument: '0100000001', FiscalYear: '2026', CompanyCode: '1710', TransactionCurrency: 'USD', to_Item: [{ CostCenter: 'CC-1' }, { DocumentItemText: 'Revenue & <usage>' }] },
+      });
+      expect(counting.paths.filter((p) => p === '/sap/bc/srt/scs_ext/sap/journalentrycreaterequestconfi')).toHaveLength(1);
+      expect(counting.paths.some((p) => p.endsWith('/API_JOURNALENTRY_SRV/'))).toBe(false);
+      const again = await sap(ctxWith(connections(), { idempotencyKey: 'run-2:post:0' }), config, entry('JE-1'));
+      expect(again.output).toMatchObject({ created: false, id: '0100000001' });
+      expect(sim.records('A_JournalEntry')).toHaveLength(1);
+    });
+
+    it('posts once when the answer to the first attempt was lost: the retry is the same SOAP message', async () => {
+      const sap = executors(outbound)['sap.record'];
+      const ctx = ctxWith(connections(), { idempotencyKey: 'run-3:post:0' });
+      sim.setFaults({ account: system.systemId, lostResponseRate: 1 });
+      const lost = await nodeError(sap(ctx, { ...config, operation: 'create' }, entry('JE-LOST')));
+      expect(lost).toMatchObject({ retryable: true });
+      sim.clearFaults(system.systemId);
+      expect(sim.records('A_JournalEntry')).toHaveLength(1);
+      const retried = await sap(ctx, { ...config, operation: 'create' }, entry('JE-LOST'));
+      expect(retried.output).toMatchObject({ id: '0100000001' });
+      expect(sim.records('A_JournalEntry')).toHaveLength(1);
+    });
+
+    it("fails permanently with SAP's log on a business error, names a bad element, and retries a Server fault", async () => {
+      const sap = executors(outbound)['sap.record'];
+      const ctx = ctxWith(connections());
+      const unbalanced = await nodeError(sap(ctx, config, entry('JE-BAD', '-200.00')));
+      expect(unbalanced).toMatchObject({ code: 'rejected', retryable: false });
+      expect(unbalanced.message).toContain('702(F5) Balance in transaction currency: 50.00 USD');
+      const unknown = await nodeError(sap(ctx, config, { ...entry('JE-X'), Bogus: '1' }));
+      expect(unknown).toMatchObject({ code: 'invalid_payload', retryable: false });
+      expect(unknown.message).toContain('Bogus is not an element of JournalEntry');
+      const noCurrency = await nodeError(sap(ctx, config, { ...entry('JE-Y'), TransactionCurrency: undefined }));
+      expect(noCurrency.message).toContain('TransactionCurrency must be an ISO currency code');
+      sim.setFaults({ account: system.systemId, errorRate: 1 });
+      const fault = await nodeError(sap(ctx, { ...config, operation: 'create' }, entry('JE-Z')));
+      expect(fault).toMatchObject({ retryable: true, status: 500 });
+      expect(fault.message).toContain('SOAP fault Server: SRT Framework exception');
+      expect(sim.records('A_JournalEntry')).toHaveLength(0);
+    });
+  });
 });

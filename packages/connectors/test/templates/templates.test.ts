@@ -19,7 +19,7 @@ describe('workflow templates', () => {
 
   it('lists the templates with their parameters as JSON Schema', () => {
     const list = listTemplates();
-    expect(list.map((t) => t.id)).toEqual(['invoice-sync', 'order-to-cash', 'subscription-billing', 'procure-to-pay']);
+    expect(list.map((t) => t.id)).toEqual(['invoice-sync', 'order-to-cash', 'subscription-billing', 'subscription-reconciliation', 'procure-to-pay']);
     expect(list[0]?.parameters).toMatchObject({ type: 'object', required: expect.arrayContaining(['erp', 'connectionId']) });
   });
 

@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client';
 import { toJsonValue } from '../prisma-json';
+import { json, type SqlClient } from '../sql';
 import type { DbClient } from './client';
 
 // The audit log of configuration changes. Entries are written by the mutation that made the change,
@@ -60,6 +61,16 @@ export async function recordAudit(db: DbClient, entry: AuditInput): Promise<void
   });
 }
 
+/** The same entry written with plain SQL, for changes made through `inTransaction` (one connection). */
+export async function recordAuditSql(client: SqlClient, entry: AuditInput): Promise<void> {
+  const side = (value: unknown) => (value === undefined || value === null ? null : json(scrub(value)));
+  await client.query(
+    `INSERT INTO audit_log (id, tenant_id, actor, action, entity_type, entity_id, before, after)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+    [entry.tenantId, entry.actor, entry.action, entry.entityType, entry.entityId, side(entry.before), side(entry.after)],
+  );
+}
+
 export interface AuditCursor {
   at: Date;
   id: string;
@@ -69,6 +80,11 @@ export interface AuditFilter {
   entityType?: string;
   action?: string;
   entityId?: string;
+  actor?: string;
+  /** Entries at or after this time. */
+  since?: Date;
+  /** Entries before this time. */
+  until?: Date;
   /** The last entry of the previous page: the next page starts strictly after it in (at, id) order. */
   cursor?: AuditCursor | null;
   limit: number;
@@ -81,8 +97,10 @@ export async function listAudit(db: DbClient, tenantId: string, filter: AuditFil
     ...(filter.entityType ? { entityType: filter.entityType } : {}),
     ...(filter.action ? { action: filter.action } : {}),
     ...(filter.entityId ? { entityId: filter.entityId } : {}),
+    ...(filter.actor ? { actor: filter.actor } : {}),
+    ...(filter.since || filter.until ? { at: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
     ...(filter.cursor
-      ? { OR: [{ at: { lt: filter.cursor.at } }, { at: filter.cursor.at, id: { lt: filter.cursor.id } }] }
+      ? { AND: [{ OR: [{ at: { lt: filter.cursor.at } }, { at: filter.cursor.at, id: { lt: filter.cursor.id } }] }] }
       : {}),
   };
   const rows = await db.auditEntry.findMany({
@@ -94,4 +112,14 @@ export async function listAudit(db: DbClient, tenantId: string, filter: AuditFil
   const items = rows.slice(0, filter.limit);
   const last = items[items.length - 1];
   return { items, next: rows.length > filter.limit && last ? { at: last.at, id: last.id } : null };
+}
+
+/** The distinct actions, entity types and actors in the tenant's log: the audit page's filter choices. */
+export async function auditFacets(db: DbClient, tenantId: string): Promise<{ actions: string[]; entityTypes: string[]; actors: string[] }> {
+  const [actions, entityTypes, actors] = await Promise.all([
+    db.auditEntry.findMany({ where: { tenantId }, distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } }),
+    db.auditEntry.findMany({ where: { tenantId }, distinct: ['entityType'], select: { entityType: true }, orderBy: { entityType: 'asc' } }),
+    db.auditEntry.findMany({ where: { tenantId }, distinct: ['actor'], select: { actor: true }, orderBy: { actor: 'asc' }, take: 200 }),
+  ]);
+  return { actions: actions.map((a) => a.action), entityTypes: entityTypes.map((e) => e.entityType), actors: actors.map((a) => a.actor) };
 }

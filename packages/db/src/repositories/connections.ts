@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import type { ConnectionResolver, ResolvedConnection } from '@switchyard/workflow';
 import { decryptSecret, encryptSecret } from '../secrets/cipher';
 import type { SecretKeyring } from '../secrets/key';
-import { assertUuid, json } from '../sql';
+import { assertUuid, json, type SqlClient } from '../sql';
 
 // A tenant's connections to ERPs and APIs. Every query has the tenant in its `where`; credentials are
 // written encrypted (bound to tenant and connection id) and only `resolveConnection` hands them out,
@@ -88,20 +87,20 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === '23505';
 }
 
-export async function listConnections(pool: pg.Pool, keyring: SecretKeyring, tenantId: string): Promise<ConnectionSummary[]> {
+export async function listConnections(pool: SqlClient, keyring: SecretKeyring, tenantId: string): Promise<ConnectionSummary[]> {
   assertUuid(tenantId, 'listConnections: tenantId');
   const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM connections WHERE tenant_id = $1 ORDER BY name`, [tenantId]);
   return rows.map((row) => summarize(keyring, row));
 }
 
-export async function getConnection(pool: pg.Pool, keyring: SecretKeyring, tenantId: string, id: string): Promise<ConnectionSummary | null> {
+export async function getConnection(pool: SqlClient, keyring: SecretKeyring, tenantId: string, id: string): Promise<ConnectionSummary | null> {
   assertUuid(tenantId, 'getConnection: tenantId');
   assertUuid(id, 'getConnection: id');
   const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM connections WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   return rows[0] ? summarize(keyring, rows[0]) : null;
 }
 
-export async function createConnection(pool: pg.Pool, keyring: SecretKeyring, tenantId: string, input: NewConnection): Promise<ConnectionWriteResult> {
+export async function createConnection(pool: SqlClient, keyring: SecretKeyring, tenantId: string, input: NewConnection): Promise<ConnectionWriteResult> {
   assertUuid(tenantId, 'createConnection: tenantId');
   // The id is chosen here because it is part of the ciphertext's associated data.
   const id = randomUUID();
@@ -122,7 +121,7 @@ export async function createConnection(pool: pg.Pool, keyring: SecretKeyring, te
 
 /** Changes the given parts; `credentials`, when given, replaces the stored set (callers merge first). */
 export async function updateConnection(
-  pool: pg.Pool,
+  pool: SqlClient,
   keyring: SecretKeyring,
   tenantId: string,
   id: string,
@@ -152,7 +151,7 @@ export async function updateConnection(
   }
 }
 
-export async function deleteConnection(pool: pg.Pool, tenantId: string, id: string): Promise<boolean> {
+export async function deleteConnection(pool: SqlClient, tenantId: string, id: string): Promise<boolean> {
   assertUuid(tenantId, 'deleteConnection: tenantId');
   assertUuid(id, 'deleteConnection: id');
   const { rowCount } = await pool.query(`DELETE FROM connections WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
@@ -163,7 +162,7 @@ export async function deleteConnection(pool: pg.Pool, tenantId: string, id: stri
  * A connection with its decrypted credentials, by id or by name, within the tenant. For executors
  * (through `connectionResolver`) and the connection test; never for API responses.
  */
-export async function resolveConnection(pool: pg.Pool, keyring: SecretKeyring, tenantId: string, idOrName: string): Promise<ResolvedConnection | null> {
+export async function resolveConnection(pool: SqlClient, keyring: SecretKeyring, tenantId: string, idOrName: string): Promise<ResolvedConnection | null> {
   assertUuid(tenantId, 'resolveConnection: tenantId');
   const byId = UUID.test(idOrName);
   const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM connections WHERE tenant_id = $1 AND ${byId ? 'id = $2::uuid' : 'name = $2'}`, [tenantId, idOrName]);
@@ -173,6 +172,6 @@ export async function resolveConnection(pool: pg.Pool, keyring: SecretKeyring, t
 }
 
 /** What the worker gives `withConnections`: a resolver bound to each step's tenant. */
-export function connectionResolver(pool: pg.Pool, keyring: SecretKeyring): (tenantId: string) => ConnectionResolver {
+export function connectionResolver(pool: SqlClient, keyring: SecretKeyring): (tenantId: string) => ConnectionResolver {
   return (tenantId) => ({ get: (idOrName) => resolveConnection(pool, keyring, tenantId, idOrName) });
 }

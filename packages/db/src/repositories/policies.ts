@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { explainPolicy, tenantResilience, type EffectivePolicy, type TenantResilience } from '../policy/resolve';
 import {
   parseTenantPolicy,
@@ -8,7 +7,7 @@ import {
   type TenantPolicy,
   type WorkflowPolicy,
 } from '../policy/schema';
-import { assertUuid, json } from '../sql';
+import { assertUuid, json, type SqlClient } from '../sql';
 
 // Tenant and workflow policy overrides. Every query has the tenant in its `where`: another tenant's
 // workflow reads as not found.
@@ -19,7 +18,7 @@ export type SavePolicyResult<T> =
   | { status: 'not_found' };
 
 /** The tenant's overrides (`{}` when it has none); null when the tenant does not exist. */
-export async function getTenantPolicy(pool: pg.Pool, tenantId: string): Promise<TenantPolicy | null> {
+export async function getTenantPolicy(pool: SqlClient, tenantId: string): Promise<TenantPolicy | null> {
   assertUuid(tenantId, 'getTenantPolicy: tenantId');
   const { rows } = await pool.query<{ policy: unknown }>(
     `SELECT tp.policy FROM tenants t LEFT JOIN tenant_policies tp ON tp.tenant_id = t.id WHERE t.id = $1`,
@@ -31,7 +30,7 @@ export async function getTenantPolicy(pool: pg.Pool, tenantId: string): Promise<
 }
 
 /** Replaces the tenant's overrides (an empty object clears them). */
-export async function setTenantPolicy(pool: pg.Pool, tenantId: string, policy: unknown): Promise<SavePolicyResult<TenantPolicy>> {
+export async function setTenantPolicy(pool: SqlClient, tenantId: string, policy: unknown): Promise<SavePolicyResult<TenantPolicy>> {
   assertUuid(tenantId, 'setTenantPolicy: tenantId');
   const parsed = parseTenantPolicy(policy);
   if (!parsed.ok) return { status: 'invalid', issues: parsed.issues };
@@ -45,7 +44,7 @@ export async function setTenantPolicy(pool: pg.Pool, tenantId: string, policy: u
 }
 
 /** The workflow's overrides (`{}` when it has none); null when the workflow is not the tenant's. */
-export async function getWorkflowPolicy(pool: pg.Pool, tenantId: string, workflowId: string): Promise<WorkflowPolicy | null> {
+export async function getWorkflowPolicy(pool: SqlClient, tenantId: string, workflowId: string): Promise<WorkflowPolicy | null> {
   assertUuid(tenantId, 'getWorkflowPolicy: tenantId');
   assertUuid(workflowId, 'getWorkflowPolicy: workflowId');
   const { rows } = await pool.query<{ policy: unknown }>(
@@ -59,7 +58,7 @@ export async function getWorkflowPolicy(pool: pg.Pool, tenantId: string, workflo
 }
 
 export async function setWorkflowPolicy(
-  pool: pg.Pool,
+  pool: SqlClient,
   tenantId: string,
   workflowId: string,
   policy: unknown,
@@ -85,7 +84,7 @@ export type EffectivePolicyResult = { status: 'ok'; policy: EffectivePolicy } | 
  * `policy` of a graph node (retry and timeout overrides); pass it to explain one node.
  */
 export async function resolveEffectivePolicy(
-  pool: pg.Pool,
+  pool: SqlClient,
   tenantId: string,
   workflowId?: string,
   nodePolicy?: NodePolicyOverride | null,
@@ -115,7 +114,7 @@ export async function resolveEffectivePolicy(
 }
 
 /** Rate limits and breaker settings of a tenant, merged over the platform's (the worker's guard reads these). */
-export async function loadTenantResilience(pool: pg.Pool, tenantId: string): Promise<TenantResilience> {
+export async function loadTenantResilience(pool: SqlClient, tenantId: string): Promise<TenantResilience> {
   assertUuid(tenantId, 'loadTenantResilience: tenantId');
   const { rows } = await pool.query<{ policy: unknown }>(`SELECT policy FROM tenant_policies WHERE tenant_id = $1`, [tenantId]);
   return tenantResilience(storedTenantPolicy(rows[0]?.policy));

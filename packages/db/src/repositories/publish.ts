@@ -31,7 +31,13 @@ class Abort extends Error {
  * Publishes a validated draft: the immutable version (number = max + 1), the workflow's active
  * version and its webhook route change together or not at all.
  */
-export async function publishVersion(prisma: PrismaClient, tenantId: string, input: PublishInput): Promise<PublishResult> {
+export async function publishVersion(
+  prisma: PrismaClient,
+  tenantId: string,
+  input: PublishInput,
+  /** Runs inside the publish transaction once the version is written (the audit entry), so both commit or neither. */
+  afterPublish?: (tx: Prisma.TransactionClient, published: { versionId: string; version: number }) => Promise<void>,
+): Promise<PublishResult> {
   try {
     return await prisma.$transaction(async (tx) => {
       const workflow = await tx.workflow.findFirst({ where: { id: input.workflowId, tenantId }, select: { draftRevision: true } });
@@ -74,6 +80,7 @@ export async function publishVersion(prisma: PrismaClient, tenantId: string, inp
           update: {},
         });
       }
+      await afterPublish?.(tx, { versionId: created.id, version });
       return { status: 'published' as const, versionId: created.id, version };
     });
   } catch (error) {

@@ -116,6 +116,9 @@ const runDetailSelect = {
   result: true,
   response: true,
   attempts: true,
+  businessKeys: true,
+  replayOfId: true,
+  parentRunId: true,
   version: { select: { version: true, graph: true } },
   steps: { select: stepSelect, orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }] },
 } satisfies Prisma.RunSelect;
@@ -126,6 +129,11 @@ export interface RunDetail extends RunSummary {
   result: Prisma.JsonValue | null;
   response: Prisma.JsonValue | null;
   attempts: number;
+  /** Exact-match search keys recorded at ingress (idempotency key, business keys). */
+  businessKeys: string[];
+  /** The run this one replays, and the run whose workflow.call started it. */
+  replayOfId: string | null;
+  parentRunId: string | null;
   /** The pinned version's graph, so node ids can be shown with their labels and kinds. */
   graph: Prisma.JsonValue;
   steps: StepRecordRow[];
@@ -134,7 +142,7 @@ export interface RunDetail extends RunSummary {
 export async function getRun(db: DbClient, tenantId: string, id: string): Promise<RunDetail | null> {
   const row = await db.run.findFirst({ where: { id, tenantId }, select: runDetailSelect });
   if (!row) return null;
-  const { steps, triggerPayload, result, response, attempts, versionId } = row;
+  const { steps, triggerPayload, result, response, attempts, versionId, businessKeys, replayOfId, parentRunId } = row;
   return {
     ...toSummary(row),
     versionId,
@@ -142,6 +150,9 @@ export async function getRun(db: DbClient, tenantId: string, id: string): Promis
     result,
     response,
     attempts,
+    businessKeys,
+    replayOfId,
+    parentRunId,
     graph: row.version.graph,
     steps,
   };

@@ -1,8 +1,7 @@
-import type pg from 'pg';
 import { z } from 'zod';
 import { formatPath, parseWithPhrases } from '@switchyard/workflow';
 import { checkCron, nextSlot, upcomingSlots } from '../schedule/cron';
-import { assertUuid, json } from '../sql';
+import { assertUuid, json, type SqlClient } from '../sql';
 
 // Cron schedules of a tenant's workflows. Every query has the tenant in its `where`; a schedule or
 // workflow of another tenant reads as not found. The worker fires them (schedule/fire.ts).
@@ -59,7 +58,7 @@ export type UpdateScheduleInput = z.infer<typeof UpdateScheduleSchema>;
 
 const COLUMNS = `id, workflow_id, name, cron, time_zone, payload, enabled, next_fire_at, last_slot_at, last_run_id, last_error, created_at, updated_at`;
 
-export async function createSchedule(pool: pg.Pool, tenantId: string, input: unknown, now = new Date()): Promise<SaveScheduleResult> {
+export async function createSchedule(pool: SqlClient, tenantId: string, input: unknown, now = new Date()): Promise<SaveScheduleResult> {
   assertUuid(tenantId, 'createSchedule: tenantId');
   const parsed = parseWithPhrases(CreateScheduleSchema, input);
   if (!parsed.success) return invalid(parsed.error.issues);
@@ -83,7 +82,7 @@ export async function createSchedule(pool: pg.Pool, tenantId: string, input: unk
 }
 
 /** Changes fields of a schedule; a new expression, zone or re-enabling recomputes the next slot from now. */
-export async function updateSchedule(pool: pg.Pool, tenantId: string, scheduleId: string, patch: unknown, now = new Date()): Promise<SaveScheduleResult> {
+export async function updateSchedule(pool: SqlClient, tenantId: string, scheduleId: string, patch: unknown, now = new Date()): Promise<SaveScheduleResult> {
   assertUuid(tenantId, 'updateSchedule: tenantId');
   assertUuid(scheduleId, 'updateSchedule: scheduleId');
   const parsed = parseWithPhrases(UpdateScheduleSchema, patch);
@@ -106,21 +105,21 @@ export async function updateSchedule(pool: pg.Pool, tenantId: string, scheduleId
   return row ? { status: 'saved', schedule: toSchedule(row) } : { status: 'not_found' };
 }
 
-export async function deleteSchedule(pool: pg.Pool, tenantId: string, scheduleId: string): Promise<boolean> {
+export async function deleteSchedule(pool: SqlClient, tenantId: string, scheduleId: string): Promise<boolean> {
   assertUuid(tenantId, 'deleteSchedule: tenantId');
   assertUuid(scheduleId, 'deleteSchedule: scheduleId');
   const { rowCount } = await pool.query('DELETE FROM schedules WHERE id = $2 AND tenant_id = $1', [tenantId, scheduleId]);
   return (rowCount ?? 0) > 0;
 }
 
-export async function getSchedule(pool: pg.Pool, tenantId: string, scheduleId: string): Promise<Schedule | null> {
+export async function getSchedule(pool: SqlClient, tenantId: string, scheduleId: string): Promise<Schedule | null> {
   assertUuid(tenantId, 'getSchedule: tenantId');
   assertUuid(scheduleId, 'getSchedule: scheduleId');
   const { rows } = await pool.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE id = $2 AND tenant_id = $1`, [tenantId, scheduleId]);
   return rows[0] ? toSchedule(rows[0]) : null;
 }
 
-export async function listSchedules(pool: pg.Pool, tenantId: string, filter: { workflowId?: string } = {}): Promise<Schedule[]> {
+export async function listSchedules(pool: SqlClient, tenantId: string, filter: { workflowId?: string } = {}): Promise<Schedule[]> {
   assertUuid(tenantId, 'listSchedules: tenantId');
   if (filter.workflowId !== undefined) assertUuid(filter.workflowId, 'listSchedules: workflowId');
   const { rows } = await pool.query<ScheduleRow>(

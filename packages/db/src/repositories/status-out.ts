@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client';
-import { decryptSecret, encryptSecret, type SecretBinding } from '../secrets/cipher';
+import type { DbClient } from './client';
+import { secretBindings } from '../secrets/bindings';
+import { decryptSecret, encryptSecret } from '../secrets/cipher';
 import type { SecretKeyring } from '../secrets/key';
 
 // Status out: tenants' subscriber endpoints for run status changes, the outbox fan-out and the
@@ -13,10 +15,8 @@ import type { SecretKeyring } from '../secrets/key';
 export const DELIVERY_STATES = ['pending', 'succeeded', 'failed'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-function binding(tenantId: string, subscriptionId: string): SecretBinding {
-  // The cipher's binding names a connection; a distinct namespace keeps the kinds of rows apart.
-  return { tenantId, connectionId: `status-subscription/${subscriptionId}` };
-}
+// The same binding key rotation uses (secrets/bindings.ts).
+const binding = secretBindings.statusSubscription;
 
 export interface StatusSubscriptionSummary {
   id: string;
@@ -42,7 +42,7 @@ export interface NewStatusSubscription {
 export type CreateSubscriptionResult = { status: 'created'; subscription: StatusSubscriptionSummary } | { status: 'name_taken' };
 
 export async function createStatusSubscription(
-  prisma: PrismaClient,
+  prisma: DbClient,
   keyring: SecretKeyring,
   tenantId: string,
   input: NewStatusSubscription,
@@ -67,12 +67,12 @@ export function listStatusSubscriptions(prisma: PrismaClient, tenantId: string):
   return prisma.statusSubscription.findMany({ where: { tenantId }, select: subscriptionSelect, orderBy: { createdAt: 'asc' } });
 }
 
-export async function setStatusSubscriptionActive(prisma: PrismaClient, tenantId: string, id: string, active: boolean): Promise<boolean> {
+export async function setStatusSubscriptionActive(prisma: DbClient, tenantId: string, id: string, active: boolean): Promise<boolean> {
   const { count } = await prisma.statusSubscription.updateMany({ where: { tenantId, id }, data: { active } });
   return count === 1;
 }
 
-export async function deleteStatusSubscription(prisma: PrismaClient, tenantId: string, id: string): Promise<boolean> {
+export async function deleteStatusSubscription(prisma: DbClient, tenantId: string, id: string): Promise<boolean> {
   const { count } = await prisma.statusSubscription.deleteMany({ where: { tenantId, id } });
   return count === 1;
 }

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { assertUuid, json } from '../sql';
+import { assertUuid, json, type SqlClient } from '../sql';
 
 // A tenant's mapping overlays (field overrides, lookup tables) per ERP and canonical object. Every
 // save appends a version; nothing is overwritten, so a run or preview can name the version it used
@@ -47,7 +46,7 @@ const toVersion = (row: Row): TenantMappingVersion => ({
 
 /** The latest version, or the one asked for; null when the tenant has none. */
 export async function getTenantMapping(
-  pool: pg.Pool,
+  pool: SqlClient,
   tenantId: string,
   erp: string,
   object: string,
@@ -65,7 +64,7 @@ export async function getTenantMapping(
 
 /** Every version of one overlay, newest first (without the overlays, which can be large). */
 export async function listTenantMappingVersions(
-  pool: pg.Pool,
+  pool: SqlClient,
   tenantId: string,
   erp: string,
   object: string,
@@ -79,7 +78,7 @@ export async function listTenantMappingVersions(
   return rows.map(({ erp: e, object: o, version, note, created_at }) => ({ erp: e, object: o, version, note, createdAt: created_at }));
 }
 
-export async function listTenantMappings(pool: pg.Pool, tenantId: string): Promise<TenantMappingSummary[]> {
+export async function listTenantMappings(pool: SqlClient, tenantId: string): Promise<TenantMappingSummary[]> {
   assertUuid(tenantId, 'listTenantMappings: tenantId');
   const { rows } = await pool.query<{ erp: string; object: string; latest: number; updated_at: Date }>(
     `SELECT erp, object, max(version) AS latest, max(created_at) AS updated_at FROM tenant_mappings
@@ -95,7 +94,7 @@ export async function listTenantMappings(pool: pg.Pool, tenantId: string): Promi
  * replacing that editor's work.
  */
 export async function saveTenantMapping(
-  pool: pg.Pool,
+  pool: SqlClient,
   tenantId: string,
   input: { erp: string; object: string; overlay: unknown; note?: string; expectedVersion?: number },
 ): Promise<SaveMappingResult> {
@@ -108,6 +107,9 @@ export async function saveTenantMapping(
        INSERT INTO tenant_mappings (tenant_id, erp, object, version, overlay, note, created_at)
        SELECT t.id, $2, $3, latest.v + 1, $4::jsonb, $5, now() FROM tenants t, latest
         WHERE t.id = $1 AND ($6::int IS NULL OR latest.v = $6)
+       -- Two saves computed the same next version: the primary key lets one through. DO NOTHING rather
+       -- than an error keeps a surrounding transaction (the audited save) usable for the conflict report.
+       ON CONFLICT DO NOTHING
        RETURNING erp, object, version, overlay, note, created_at`,
       [tenantId, input.erp, input.object, json(input.overlay), input.note ?? '', input.expectedVersion ?? null],
     );

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client';
-import { decryptSecret, encryptSecret, type SecretBinding } from '../secrets/cipher';
+import { secretBindings } from '../secrets/bindings';
+import { decryptSecret, encryptSecret } from '../secrets/cipher';
 import type { SecretKeyring } from '../secrets/key';
 import { assertUuid } from '../sql';
 import type { DbClient } from './client';
@@ -19,10 +20,8 @@ export interface WebhookSecretSummary {
   keyId: string;
 }
 
-function binding(tenantId: string, secretId: string): SecretBinding {
-  // The cipher's binding names a connection; a distinct namespace keeps the two kinds of rows apart.
-  return { tenantId, connectionId: `webhook-secret/${secretId}` };
-}
+// The same binding key rotation uses (secrets/bindings.ts).
+const binding = secretBindings.webhookSecret;
 
 /**
  * The ciphertext of a new secret with the binding `openWebhookSecrets` expects, for callers that write
@@ -40,6 +39,8 @@ export async function addWebhookSecret(
   prisma: PrismaClient,
   keyring: SecretKeyring,
   input: { tenantId: string; workflowId: string; secret: string },
+  /** Runs inside the same transaction (the audit entry). */
+  afterWrite?: (tx: DbClient, created: { id: string }) => Promise<void>,
 ): Promise<WebhookSecretSummary> {
   const id = randomUUID();
   const run = async (tx: DbClient) => {
@@ -62,6 +63,7 @@ export async function addWebhookSecret(
     // The row just created is always kept, even if clocks made another look newer.
     const keepIds = [...new Set([id, ...keep.map((k) => k.id)])].slice(0, LIVE_WEBHOOK_SECRETS);
     await tx.webhookSecret.deleteMany({ where: { tenantId: input.tenantId, workflowId: input.workflowId, id: { notIn: keepIds } } });
+    await afterWrite?.(tx, created);
     return created;
   };
   return prisma.$transaction(run);

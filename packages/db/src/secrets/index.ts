@@ -17,3 +17,4 @@ export {
   type SecretKeyring,
 } from './key';
 export { rotateSecrets, type RotateResult } from './rotate';
+export { ENCRYPTED_COLUMNS, secretBindings, type EncryptedColumn } from './bindings';

@@ -169,7 +169,7 @@ function createEntity(c: EntityCtx): void {
     if (!built.ok) return reply(c.res, built.reply);
     data[c.def.lines.nav] = built.lines;
   }
-  if (c.def.set === 'salesOrders' || c.def.set === 'salesInvoices') data.status = 'Draft';
+  if (c.def.set === 'salesOrders' || c.def.set === 'salesInvoices' || c.def.set === 'purchaseInvoices') data.status = 'Draft';
   if (c.def.set === 'salesOrders') data.orderDate ??= today(c);
   if (c.def.set === 'salesInvoices') data.invoiceDate ??= today(c);
   applyTotals(c.def, data);

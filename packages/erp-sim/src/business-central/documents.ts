@@ -67,7 +67,9 @@ export function buildLines(
     else line.sequence ??= sequence;
     sequence += 10000;
     if (def.parentKey === 'documentId') {
-      const amount = round2((Number(line.quantity ?? 0) || 0) * (Number(line.unitPrice ?? 0) || 0) - (Number(line.discountAmount ?? 0) || 0));
+      // Sales lines are priced by unitPrice, purchase lines by directUnitCost.
+      const price = Number(line.unitPrice ?? line.directUnitCost ?? 0) || 0;
+      const amount = round2((Number(line.quantity ?? 0) || 0) * price - (Number(line.discountAmount ?? 0) || 0));
       line.lineType ??= 'Item';
       Object.assign(line, { amountExcludingTax: amount, netAmount: amount, totalTaxAmount: 0, amountIncludingTax: amount });
     }

@@ -66,6 +66,10 @@ const documentLineFields: Record<string, EdmKind> = {
 };
 const lineReadOnly = ['id', 'documentId', 'amountExcludingTax', 'totalTaxAmount', 'amountIncludingTax', 'netAmount'];
 
+/** purchaseInvoiceLine: as a sales line, priced by the vendor's direct unit cost. */
+const { unitPrice: _unitPrice, shipmentDate: _shipmentDate, ...purchaseLineBase } = documentLineFields;
+const purchaseLineFields: Record<string, EdmKind> = { ...purchaseLineBase, directUnitCost: 'decimal', expectedReceiptDate: 'date' };
+
 const salesDocumentFields: Record<string, EdmKind> = {
   id: 'guid',
   number: 'string',
@@ -84,6 +88,19 @@ const salesDocumentFields: Record<string, EdmKind> = {
   sellToCountry: 'string',
   sellToState: 'string',
   sellToPostCode: 'string',
+  // API v2.0 sales documents carry the bill-to and ship-to addresses as flat properties too.
+  billToAddressLine1: 'string',
+  billToAddressLine2: 'string',
+  billToCity: 'string',
+  billToCountry: 'string',
+  billToState: 'string',
+  billToPostCode: 'string',
+  shipToAddressLine1: 'string',
+  shipToAddressLine2: 'string',
+  shipToCity: 'string',
+  shipToCountry: 'string',
+  shipToState: 'string',
+  shipToPostCode: 'string',
   currencyId: 'guid',
   currencyCode: 'string',
   pricesIncludeTax: 'boolean',
@@ -190,6 +207,44 @@ export const ENTITIES: Record<string, EntityDef> = {
     },
     actions: ['post'],
     customerLink: true,
+  },
+  // API v2.0 purchaseInvoices: the vendor's invoice, numbered by BC, with the vendor's own number kept.
+  purchaseInvoices: {
+    set: 'purchaseInvoices',
+    entityType: 'purchaseInvoice',
+    fields: {
+      id: 'guid',
+      number: 'string',
+      invoiceDate: 'date',
+      postingDate: 'date',
+      dueDate: 'date',
+      vendorInvoiceNumber: 'string',
+      vendorId: 'guid',
+      vendorNumber: 'string',
+      vendorName: 'string',
+      payToName: 'string',
+      payToVendorNumber: 'string',
+      currencyCode: 'string',
+      pricesIncludeTax: 'boolean',
+      discountAmount: 'decimal',
+      totalAmountExcludingTax: 'decimal',
+      totalTaxAmount: 'decimal',
+      totalAmountIncludingTax: 'decimal',
+      status: 'string',
+      lastModifiedDateTime: 'datetime',
+    },
+    readOnly: ['id', 'totalAmountExcludingTax', 'totalTaxAmount', 'totalAmountIncludingTax', 'status', 'lastModifiedDateTime'],
+    required: [['vendorId', 'vendorNumber']],
+    numbering: { property: 'number', prefix: 'P-INV', start: 108001 },
+    unique: 'number',
+    lines: {
+      nav: 'purchaseInvoiceLines',
+      entityType: 'purchaseInvoiceLine',
+      parentKey: 'documentId',
+      fields: purchaseLineFields,
+      readOnly: lineReadOnly,
+      requiredOneOf: ['itemId', 'lineObjectNumber', 'description'],
+    },
   },
   journals: {
     set: 'journals',

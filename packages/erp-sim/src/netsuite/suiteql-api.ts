@@ -111,6 +111,11 @@ function toRow(rec: StoredRecord, type?: NetSuiteRecordType): SuiteQLRow {
   if (type) {
     row.type = RECORD_TYPES[type].suiteqlType;
     if (typeof rec.data.total === 'number') row.foreigntotal = rec.data.total;
+    // A journal's amount is its debit total (what the transaction list shows for it).
+    else if (type === 'journalEntry') {
+      const items = (rec.data.line as { items?: Array<{ debit?: unknown }> } | undefined)?.items ?? [];
+      row.foreigntotal = Math.round(items.reduce((s, l) => s + (Number(l.debit) || 0), 0) * 100) / 100;
+    }
     if (typeof rec.data.orderStatus === 'string') row.status = rec.data.orderStatus;
   } else if (rec.data.createdDate !== undefined) row.datecreated = String(rec.data.createdDate);
   return row;

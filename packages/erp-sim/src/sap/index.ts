@@ -5,6 +5,7 @@ import { startSim, type CommonSimOptions, type SimHandle, type VendorReply } fro
 import { DEMO_ESTATE } from '../demo-estate';
 import { CsrfSessions } from './csrf';
 import { CSRF_FAILED, logonFailed, sapErrors } from './errors';
+import { handleJournalEntrySoap, SAP_JOURNAL_ENTRY_SOAP_PATH, soapFault } from './journal-entry-soap';
 import { handleV2, isModifying } from './odata-v2';
 import { SAP_SERVICES } from './services';
 
@@ -40,9 +41,11 @@ interface Principal {
 }
 
 /**
- * SAP S/4HANA Cloud OData v2 APIs (sales orders, billing documents, journal entries) behind SAP
- * Gateway's rules: Basic or OAuth 2.0 bearer logon, the `x-csrf-token: Fetch` handshake with its
- * session cookie for every modifying request, `d`-wrapped JSON, ETags, and SAP's error body.
+ * SAP S/4HANA Cloud OData v2 APIs (sales orders, billing documents; journal entries read-only) behind
+ * SAP Gateway's rules: Basic or OAuth 2.0 bearer logon, the `x-csrf-token: Fetch` handshake with its
+ * session cookie for every modifying request, `d`-wrapped JSON, ETags, and SAP's error body. Journal
+ * entries are posted through the SOAP service JournalEntryCreateRequestConfirmation_In
+ * (journal-entry-soap.ts), with the same logon and no CSRF handshake.
  */
 export async function startSapSim(opts: SapSimOptions = {}): Promise<SimHandle> {
   const systems = opts.systems ?? DEMO_ESTATE.sap.systems.map((s) => ({ ...s, users: [...s.users], oauthClients: [...s.oauthClients] }));
@@ -93,6 +96,18 @@ export async function startSapSim(opts: SapSimOptions = {}): Promise<SimHandle> 
     async handle(req, res, kit) {
       const path = req.url.pathname;
       if (path === SAP_TOKEN_PATH) return token(req, res);
+      if (path === SAP_JOURNAL_ENTRY_SOAP_PATH) {
+        // SOAP services sit outside SAP Gateway: same logon, no CSRF handshake, faults as SOAP faults.
+        const defaultSystem = systems[0] as SapSystemConfig;
+        const principal = logon(req);
+        if (!principal) return reply(res, logonFailed(defaultSystem.systemId, clientOf(defaultSystem)));
+        const faults = {
+          throttled: () => ({ status: 429, body: 'Too many requests: the communication arrangement is throttled', headers: { 'Content-Type': 'text/plain; charset=utf-8' } }),
+          serverError: () => soapFault('Server', 'SRT Framework exception: the web service runtime is temporarily unavailable'),
+        };
+        if (!(await kit.gate(principal.system.systemId, res, faults))) return;
+        return handleJournalEntrySoap(req, res, { account: principal.system.systemId, user: principal.user, kit });
+      }
       const m = /^\/sap\/opu\/odata\/sap\/([A-Z0-9_]+)(\/.*)?$/i.exec(path);
       const defaultSystem = systems[0] as SapSystemConfig;
       if (!m) return reply(res, sapErrors.noService(path));

@@ -39,7 +39,7 @@ export function handleV2(ctx: V2Ctx, rest: string): void {
   if (keyText === undefined) {
     if (nav) return reply(res, sapErrors.notFound(service, nav));
     if (req.method === 'GET') return listHeaders(ctx, def);
-    if (req.method === 'POST') return createHeader(ctx, def);
+    if (req.method === 'POST' && def.creatable !== false) return createHeader(ctx, def);
     return reply(res, sapErrors.methodNotAllowed(service, req.method, setName));
   }
   const key = /^(?:\w+=)?'([^']*)'$/.exec(keyText)?.[1];
@@ -146,15 +146,30 @@ function buildItems(ctx: V2Ctx, def: SapSetDef, raw: unknown[], parentKey: strin
   let n = start;
   for (const [index, entry] of raw.entries()) {
     if (!isPlainObject(entry)) return { ok: false, reply: sapErrors.invalidValue(ctx.service, `${def.items.nav}[${index}]`, entry) };
-    const c = coerceBody(entry, def.items.fields, [def.key, def.items.key]);
+    const pricing = def.items.pricing;
+    const c = coerceBody(entry, def.items.fields, [def.key, def.items.key], pricing?.nav);
     if (!c.ok)
       return {
         ok: false,
         reply:
           c.reason === 'unknown'
             ? sapErrors.unknownProperty(ctx.service, c.property, def.items.type)
-            : sapErrors.invalidValue(ctx.service, c.property, c.value),
+            : sapErrors.invalidValue(ctx.service, `${def.items.nav}[${index}]/${c.property}`, c.value),
       };
+    const elements: RecordData[] = [];
+    for (const [e, raw] of (pricing && c.items ? c.items : []).entries()) {
+      const where = `${def.items.nav}[${index}]/${pricing?.nav}[${e}]`;
+      if (!isPlainObject(raw) || !pricing) return { ok: false, reply: sapErrors.invalidValue(ctx.service, where, raw) };
+      const el = coerceBody(raw, pricing.fields, []);
+      if (!el.ok)
+        return {
+          ok: false,
+          reply: el.reason === 'unknown' ? sapErrors.unknownProperty(ctx.service, `${where}/${el.property}`, 'A_SalesOrderItemPrcgElmntType') : sapErrors.invalidValue(ctx.service, `${where}/${el.property}`, el.value),
+        };
+      const missingEl = pricing.required.filter((f) => isBlank(el.data[f]));
+      if (missingEl.length) return { ok: false, reply: sapErrors.missingFields(ctx.service, missingEl.map((f) => `${where}/${f}`)) };
+      elements.push(el.data);
+    }
     const missing = def.items.required.filter((f) => isBlank(c.data[f]));
     if (missing.length)
       return {
@@ -165,6 +180,13 @@ function buildItems(ctx: V2Ctx, def: SapSetDef, raw: unknown[], parentKey: strin
         ),
       };
     const item: RecordData = { ...c.data, [def.key]: parentKey, [def.items.key]: (def.items as ItemSetDef).keyFormat(n++) };
+    // A manual PR00 condition is the item's price, as pricing would take it.
+    const price = elements.find((el) => el.ConditionType === 'PR00');
+    if (price && item.NetPriceAmount === undefined) {
+      item.NetPriceAmount = price.ConditionRateValue;
+      if (price.ConditionQuantity !== undefined) item.NetPriceQuantity = price.ConditionQuantity;
+    }
+    if (elements.length) item[pricing?.nav as string] = elements;
     if (item.NetAmount === undefined && item.NetPriceAmount !== undefined) {
       const per = Number(item.NetPriceQuantity ?? 1) || 1;
       item.NetAmount = ((Number(item.NetPriceAmount) * Number(item.RequestedQuantity ?? 1)) / per).toFixed(2);
@@ -179,7 +201,7 @@ function totals(def: SapSetDef, data: RecordData): void {
   if (def.balanced) return;
   const list = Array.isArray(data[def.items.nav]) ? (data[def.items.nav] as RecordData[]) : [];
   data.TotalNetAmount = list.reduce((s, i) => s + (Number(i.NetAmount) || 0), 0).toFixed(2);
-  if ('TotalTaxAmount' in def.fields) data.TotalTaxAmount = '0.00';
+  if ('TotalTaxAmount' in def.fields) data.TotalTaxAmount = list.reduce((s, i) => s + (Number(i.TaxAmount) || 0), 0).toFixed(2);
 }
 
 function createHeader(ctx: V2Ctx, def: SapSetDef): void {

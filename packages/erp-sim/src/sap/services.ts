@@ -10,6 +10,8 @@ export interface ItemSetDef {
   keyFormat: (n: number) => string;
   fields: Record<string, SapKind>;
   required: string[];
+  /** Deep insert below an item: the sales order item's pricing elements (`to_PricingElement`). */
+  pricing?: { nav: string; fields: Record<string, SapKind>; required: string[] };
 }
 
 export interface SapSetDef {
@@ -26,6 +28,8 @@ export interface SapSetDef {
   /** Which modifying methods the real API allows on existing entities. */
   updatable: boolean;
   deletable: boolean;
+  /** False when the OData service only reads (journal entries are posted over SOAP). */
+  creatable?: boolean;
   /** Sum of item amounts must be zero (journal entries). */
   balanced?: boolean;
 }
@@ -96,6 +100,12 @@ export const SAP_SETS: SapSetDef[] = [
         SalesDocumentRjcnReason: str,
       },
       required: ['Material', 'RequestedQuantity'],
+      // A_SalesOrderItemPrcgElmnt: a manual PR00 price sets the item's net price.
+      pricing: {
+        nav: 'to_PricingElement',
+        fields: { ConditionType: str, ConditionRateValue: amt, ConditionCurrency: str, ConditionQuantity: qty, ConditionQuantityUnit: str },
+        required: ['ConditionType', 'ConditionRateValue'],
+      },
     },
     updatable: true,
     deletable: true,
@@ -156,6 +166,7 @@ export const SAP_SETS: SapSetDef[] = [
         BillingQuantity: qty,
         BillingQuantityUnit: str,
         NetAmount: amt,
+        TaxAmount: amt,
         TransactionCurrency: str,
         ReferenceSDDocument: str,
         ReferenceSDDocumentItem: str,
@@ -168,8 +179,8 @@ export const SAP_SETS: SapSetDef[] = [
     deletable: false,
   },
   {
-    // S/4HANA Cloud posts journal entries through a SOAP service (JournalEntryCreateRequestConfirmation_In);
-    // the simulator offers the same content as an OData service so one protocol covers all three objects.
+    // Posted journal entries, read over OData (reads only: S/4HANA Cloud posts journal entries through the
+    // SOAP service JournalEntryCreateRequestConfirmation_In, served by journal-entry-soap.ts).
     service: 'API_JOURNALENTRY_SRV',
     set: 'A_JournalEntry',
     type: 'A_JournalEntryType',
@@ -213,6 +224,7 @@ export const SAP_SETS: SapSetDef[] = [
     },
     updatable: false,
     deletable: false,
+    creatable: false,
     balanced: true,
   },
 ];

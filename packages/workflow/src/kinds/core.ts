@@ -21,6 +21,36 @@ export const ManualTriggerConfigSchema = z.object({
   businessKeyPaths,
 });
 
+/** A calendar day, `YYYY-MM-DD` (UTC). */
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar date');
+
+/**
+ * The canonical schema a webhook accepts (contracts at the edge): payloads are validated before a run
+ * exists. A sender names the version it sends in the `Schema-Version` header (default: `version`);
+ * a deprecated version is accepted, migrated to `version`, and answered with `Warning` and `Sunset`
+ * headers until its sunset day (00:00 UTC), and refused from then on.
+ */
+export const WebhookContractSchema = z
+  .object({
+    object: z.string().trim().min(1, 'must not be empty').max(60).meta({ title: 'Canonical object', description: 'e.g. invoice, salesOrder, payment.' }),
+    version: z.number().int().min(1, 'must be 1 or more').meta({ title: 'Version', description: 'The canonical version the workflow is written against.' }),
+    deprecated: z
+      .array(
+        z.object({
+          version: z.number().int().min(1, 'must be 1 or more'),
+          sunset: isoDay.meta({ title: 'Sunset', description: 'First day (UTC) on which this version is refused.' }),
+        }),
+      )
+      .max(10, 'at most 10 deprecated versions')
+      .default([])
+      .meta({ title: 'Deprecated versions', description: 'Older versions still accepted (and migrated) until their sunset day.' }),
+  })
+  .meta({ title: 'Contract', description: 'Validate payloads against a canonical schema before a run starts.' });
+export type WebhookContract = z.infer<typeof WebhookContractSchema>;
+
 export const WebhookTriggerConfigSchema = z.object({
   path: z
     .string()
@@ -45,6 +75,7 @@ export const WebhookTriggerConfigSchema = z.object({
     .max(60_000)
     .default(10_000)
     .meta({ title: 'Response timeout (ms)', description: 'How long a synchronous caller waits for the respond node before getting 202.' }),
+  contract: WebhookContractSchema.optional(),
 });
 
 export const HttpRequestConfigSchema = z.object({

@@ -10,22 +10,55 @@ export interface ConfigFormProps {
   /** Messages by top-level config key, from graph validation or the server. */
   errors: Record<string, string[]>;
   onChange: (key: string, value: unknown) => void;
+  /** Renders expression fields (the designer's JSONata editor); a plain text area otherwise. */
+  expressionEditor?: ((props: ExpressionFieldProps) => React.ReactNode) | undefined;
+}
+
+export interface ExpressionFieldProps {
+  id: string;
+  testId: string;
+  fieldKey: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string | undefined;
+  rows: number;
+  invalid: boolean;
+  describedBy: string;
 }
 
 /** A form generated from a node kind's JSON Schema; one control per top-level config property. */
-export function ConfigForm({ schema, value, errors, onChange }: ConfigFormProps) {
+export function ConfigForm({ schema, value, errors, onChange, expressionEditor }: ConfigFormProps) {
   const fields = describeFields(schema);
   if (fields.length === 0) return <p className="muted">This node has no settings.</p>;
   return (
     <div className={styles.form}>
       {fields.map((field) => (
-        <Field key={field.key} field={field} value={value[field.key]} errors={errors[field.key] ?? []} onChange={(v) => onChange(field.key, v)} />
+        <Field
+          key={field.key}
+          field={field}
+          value={value[field.key]}
+          errors={errors[field.key] ?? []}
+          onChange={(v) => onChange(field.key, v)}
+          expressionEditor={expressionEditor}
+        />
       ))}
     </div>
   );
 }
 
-function Field({ field, value, errors, onChange }: { field: FieldSpec; value: unknown; errors: string[]; onChange: (v: unknown) => void }) {
+function Field({
+  field,
+  value,
+  errors,
+  onChange,
+  expressionEditor,
+}: {
+  field: FieldSpec;
+  value: unknown;
+  errors: string[];
+  onChange: (v: unknown) => void;
+  expressionEditor: ConfigFormProps['expressionEditor'];
+}) {
   const id = useId();
   const invalid = errors.length > 0;
   const testId = `field-${field.key}`;
@@ -60,7 +93,19 @@ function Field({ field, value, errors, onChange }: { field: FieldSpec; value: un
       control = <NumberField {...common} field={field} value={value} onChange={onChange} />;
       break;
     case 'expression':
-      control = (
+      control = expressionEditor ? (
+        expressionEditor({
+          id,
+          testId,
+          fieldKey: field.key,
+          value: typeof value === 'string' ? value : '',
+          onChange: (text) => onChange(text === '' && !field.required ? undefined : text),
+          placeholder: field.defaultValue === undefined ? undefined : String(field.defaultValue),
+          rows: field.key === 'expression' ? 5 : 3,
+          invalid,
+          describedBy,
+        })
+      ) : (
         <textarea
           className="textarea mono"
           {...common}

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { StatusPill } from '@/components/status-pill';
 import { errorMessage } from '@/lib/errors';
 import { formatDateTime, formatRelative, shortId, versionLabel } from '@/lib/format';
+import { useCan } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { BulkAction, type DeadLetterScope } from './bulk-action';
 import styles from './dead-letters.module.css';
@@ -12,6 +13,7 @@ import styles from './dead-letters.module.css';
 /** The tenant's dead letters grouped by error class, with bulk replay (after a dry run) and bulk discard. */
 export function DeadLettersPage() {
   const trpc = useTRPC();
+  const canOperate = useCan('operator');
   const [workflowId, setWorkflowId] = useState<string | undefined>();
   const [selected, setSelected] = useState<string | undefined>();
   const [action, setAction] = useState<{ kind: 'replay' | 'discard'; scope: DeadLetterScope } | null>(null);
@@ -43,12 +45,16 @@ export function DeadLettersPage() {
               </option>
             ))}
           </select>
-          <button type="button" className="btn" data-testid="replay-all" disabled={total === 0} onClick={() => open('replay')}>
-            Replay all…
-          </button>
-          <button type="button" className="btn" data-testid="discard-all" disabled={total === 0} onClick={() => open('discard')}>
-            Discard all…
-          </button>
+          {canOperate && (
+            <>
+              <button type="button" className="btn" data-testid="replay-all" disabled={total === 0} onClick={() => open('replay')}>
+                Replay all…
+              </button>
+              <button type="button" className="btn" data-testid="discard-all" disabled={total === 0} onClick={() => open('discard')}>
+                Discard all…
+              </button>
+            </>
+          )}
         </div>
       </div>
       <p className="muted">

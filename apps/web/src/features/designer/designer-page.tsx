@@ -8,8 +8,10 @@ import { useState } from 'react';
 import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { Designer } from './designer';
+import { clearBackup, readBackup } from './draft-backup';
 
-type Loaded = { graph: Graph; key: number } | { error: string; key: number };
+/** `restored`: unsaved edits of an earlier visit, from this browser's backup (see draft-backup.ts). */
+type Loaded = { graph: Graph; key: number; restored?: { baseRevision: number; savedGraphJson: string } } | { error: string; key: number };
 
 function parseDraft(raw: unknown): { graph: Graph } | { error: string } {
   const parsed = GraphSchema.safeParse(migrateGraph(raw));
@@ -18,14 +20,29 @@ function parseDraft(raw: unknown): { graph: Graph } | { error: string } {
   return { error: `The stored draft is not a valid graph (${first ? `${first.path.join('.')}: ${first.message}` : 'unknown reason'}).` };
 }
 
+/** Prefers this browser's unsaved copy of the draft when there is one that differs from the server's. */
+function withBackup(id: string, server: { graph: Graph } | { error: string }): Loaded {
+  const backup = readBackup(id);
+  if (!backup || !('graph' in server)) return { ...server, key: 0 };
+  const savedGraphJson = JSON.stringify(server.graph);
+  const local = parseDraft(backup.graph);
+  if (!('graph' in local) || JSON.stringify(local.graph) === savedGraphJson) {
+    clearBackup(id);
+    return { ...server, key: 0 };
+  }
+  return { graph: local.graph, key: 0, restored: { baseRevision: backup.baseRevision, savedGraphJson } };
+}
+
 export function DesignerPage({ id }: { id: string }) {
   const trpc = useTRPC();
   const workflow = useQuery(trpc.workflows.get.queryOptions({ id }, { refetchOnWindowFocus: false }));
   // The editor is seeded once per load: later refetches (after publish) update versions, not the canvas.
   const [loaded, setLoaded] = useState<Loaded | null>(null);
-  if (!loaded && workflow.data) setLoaded({ ...parseDraft(workflow.data.draftGraph), key: 0 });
+  if (!loaded && workflow.data) setLoaded(withBackup(id, parseDraft(workflow.data.draftGraph)));
 
   const reload = async () => {
+    // "Reload latest" discards this browser's unsaved copy too.
+    clearBackup(id);
     const fresh = await workflow.refetch();
     if (fresh.data) setLoaded({ ...parseDraft(fresh.data.draftGraph), key: (loaded?.key ?? 0) + 1 });
   };
@@ -50,7 +67,7 @@ export function DesignerPage({ id }: { id: string }) {
     );
   return (
     <ReactFlowProvider key={loaded.key}>
-      <Designer workflow={workflow.data} initialGraph={loaded.graph} onReload={() => void reload()} />
+      <Designer workflow={workflow.data} initialGraph={loaded.graph} restored={loaded.restored} onReload={() => void reload()} />
     </ReactFlowProvider>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useState } from 'react';
+import { useCan } from '@/lib/session';
 import styles from './designer.module.css';
 
 interface ToolbarProps {
@@ -22,6 +23,7 @@ interface ToolbarProps {
 
 export function DesignerToolbar(p: ToolbarProps) {
   const [note, setNote] = useState('');
+  const canEdit = useCan('tenant_admin');
   const publishBlocked =
     p.issueCount > 0 ? `Fix ${p.issueCount} problem${p.issueCount === 1 ? '' : 's'} before publishing` : p.saving || p.publishing ? 'Saving…' : null;
   const problems = `${p.issueCount} problem${p.issueCount === 1 ? '' : 's'}`;
@@ -38,7 +40,7 @@ export function DesignerToolbar(p: ToolbarProps) {
         </h1>
         {p.activeVersion !== null ? <span className="pill pill-succeeded">v{p.activeVersion} live</span> : <span className="pill">draft</span>}
         <span className={styles.saveState} data-testid="save-status" data-dirty={p.dirty}>
-          {p.saving ? 'Saving…' : p.dirty ? 'Unsaved changes' : `Saved · revision ${p.revision}`}
+          {p.saving ? 'Saving…' : p.dirty ? 'Unsaved changes · autosaving' : `Saved · revision ${p.revision}`}
         </span>
       </div>
       <div className={styles.actions}>
@@ -53,9 +55,17 @@ export function DesignerToolbar(p: ToolbarProps) {
         <button type="button" className="btn btn-ghost btn-sm" onClick={p.onRedo} disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
           ↷ Redo
         </button>
-        <button type="button" className="btn" onClick={p.onSave} disabled={!p.dirty || p.saving} data-testid="save-draft" title="Save draft (Ctrl+S)">
+        {!canEdit && (
+          <span className="pill" data-testid="read-only" title="Your role in this tenant cannot change workflows">
+            Read only
+          </span>
+        )}
+        {canEdit && (
+        <button type="button" className="btn" onClick={p.onSave} disabled={p.saving} data-testid="save-draft" title="Drafts save themselves after each edit; this saves now (Ctrl+S)">
           Save draft
         </button>
+        )}
+        {canEdit && (
         <form
           className={styles.publish}
           onSubmit={async (e) => {
@@ -77,6 +87,7 @@ export function DesignerToolbar(p: ToolbarProps) {
             {p.publishing ? 'Publishing…' : 'Publish'}
           </button>
         </form>
+        )}
       </div>
     </header>
   );

@@ -33,14 +33,34 @@ export type WorkflowDetail = inferRouterOutputs<AppRouter>['workflows']['get'];
 
 const EMPTY_SELECTION: Selection = { nodes: new Set(), edges: new Set() };
 
-export function Designer({ workflow, initialGraph, onReload }: { workflow: WorkflowDetail; initialGraph: Graph; onReload: () => void }) {
+export function Designer({
+  workflow,
+  initialGraph,
+  restored,
+  onReload,
+}: {
+  workflow: WorkflowDetail;
+  initialGraph: Graph;
+  restored?: { baseRevision: number; savedGraphJson: string } | undefined;
+  onReload: () => void;
+}) {
   const toast = useToast();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { fitView, setCenter, getZoom, screenToFlowPosition } = useReactFlow();
   const history = useGraphHistory(initialGraph);
   const { graph, getGraph, dispatch } = history;
-  const persist = useSavePublish({ workflowId: workflow.id, graph, getGraph, initialRevision: workflow.draftRevision });
+  const persist = useSavePublish({
+    workflowId: workflow.id,
+    graph,
+    getGraph,
+    initialRevision: restored?.baseRevision ?? workflow.draftRevision,
+    ...(restored ? { savedGraphJson: restored.savedGraphJson } : {}),
+  });
+  useEffect(() => {
+    if (restored) toast('Restored unsaved changes from your last visit', 'info');
+    // Once per load: the designer is remounted (new key) on reload.
+  }, []);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [tab, setTab] = useState<PanelTab>('inspect');
   const [helpOpen, setHelpOpen] = useState(false);
@@ -186,13 +206,8 @@ export function Designer({ workflow, initialGraph, onReload }: { workflow: Workf
     suspended: compare !== null,
   });
 
-  const dirty = persist.dirty;
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  // No "leave the page?" prompt for unsaved edits: they are autosaved and, until then, kept in this
+  // browser's backup (use-save-publish.ts), which the next load of the workflow restores.
 
   const activeVersion = workflow.versions.find((v) => v.id === workflow.activeVersionId)?.version ?? null;
   const visibleSelection = useMemo<Selection>(

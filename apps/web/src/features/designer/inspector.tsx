@@ -1,9 +1,12 @@
 'use client';
 import type { Graph, GraphEdge, GraphIssue, GraphNode } from '@switchyard/workflow';
-import { ConfigForm } from '@/features/config-form/config-form';
+import { useMemo } from 'react';
+import { ConfigForm, type ExpressionFieldProps } from '@/features/config-form/config-form';
 import type { JsonSchema } from '@/features/config-form/schema-fields';
+import { expressionContext } from './expression-context';
+import { JsonataEditor } from './jsonata-editor';
 import { kindsByName } from './kinds';
-import { iconFor } from './node-types';
+import { nodeIcon } from './node-icons';
 import { NodeRunData } from './node-run-data';
 import { NodeSettings, type InheritedPolicy } from './node-settings';
 import type { NodeRunInfo } from './run-overlay';
@@ -24,6 +27,9 @@ interface NodeInspectorProps {
   inherited: InheritedPolicy | undefined;
   runInfo: NodeRunInfo | undefined;
   hasRun: boolean;
+  /** The last test run's nodes: samples for the JSONata editor's completions and preview. */
+  runNodes: ReadonlyMap<string, NodeRunInfo>;
+  labelOf: (id: string) => string;
 }
 
 const NODE_TABS: { id: NodeTab; label: string }[] = [
@@ -33,8 +39,23 @@ const NODE_TABS: { id: NodeTab; label: string }[] = [
 ];
 
 /** The selected node: config, settings (retries, timeout, compensation) and test-run data. Every change is an operation. */
-export function NodeInspector({ node, graph, issues, fieldErrors, dispatch, onDelete, tab, setTab, inherited, runInfo, hasRun }: NodeInspectorProps) {
+export function NodeInspector({ node, graph, issues, fieldErrors, dispatch, onDelete, tab, setTab, inherited, runInfo, hasRun, runNodes, labelOf }: NodeInspectorProps) {
   const kind = kindsByName.get(node.kind);
+  const samples = useMemo(() => expressionContext(graph, node.id, runNodes, labelOf), [graph, node.id, runNodes, labelOf]);
+  const expressionEditor = (props: ExpressionFieldProps) => (
+    <JsonataEditor
+      key={props.fieldKey}
+      id={props.id}
+      testId={props.testId}
+      value={props.value}
+      onChange={props.onChange}
+      placeholder={props.placeholder}
+      rows={props.rows}
+      invalid={props.invalid}
+      describedBy={props.describedBy}
+      context={samples}
+    />
+  );
   // Issues that no field shows (unreachable, no incoming edge, config as a whole) are listed on top.
   const fieldKeys = new Set(Object.keys(fieldErrors).filter((k) => k !== ''));
   const general = issues.filter((i) => !fieldKeys.has(configKeyOf(i.path) ?? '\u0000') && !/\.(policy|compensation)\b/.test(i.path));
@@ -49,8 +70,8 @@ export function NodeInspector({ node, graph, issues, fieldErrors, dispatch, onDe
   return (
     <div className={styles.inspector} data-testid="panel" data-node-id={node.id}>
       <div className={styles.inspectorHead}>
-        <span className={styles.inspectorIcon} aria-hidden>
-          {iconFor(kind?.icon ?? '')}
+        <span className={styles.inspectorIcon} style={nodeIcon(node.kind, kind?.icon ?? '').style} aria-hidden>
+          {nodeIcon(node.kind, kind?.icon ?? '').mark}
         </span>
         <div>
           <div className={styles.inspectorKind}>{kind?.displayName ?? `Unknown kind ${node.kind}`}</div>
@@ -115,7 +136,7 @@ export function NodeInspector({ node, graph, issues, fieldErrors, dispatch, onDe
 
       {tab === 'config' &&
         (kind ? (
-          <ConfigForm schema={kind.jsonSchema as JsonSchema} value={node.config} errors={fieldErrors} onChange={setConfig} />
+          <ConfigForm schema={kind.jsonSchema as JsonSchema} value={node.config} errors={fieldErrors} onChange={setConfig} expressionEditor={expressionEditor} />
         ) : (
           <p className="banner banner-warning">This kind is not installed here, so its settings cannot be edited. Remove the node or install the connector.</p>
         ))}

@@ -1,6 +1,7 @@
 'use client';
 import { Handle, Position, useStore, type Node, type NodeProps, type NodeTypes, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
+import { nodeIcon } from './node-icons';
 import styles from './node-card.module.css';
 
 export type DesignerCategory = 'trigger' | 'logic' | 'data' | 'action' | 'system' | 'unknown';
@@ -22,22 +23,6 @@ export interface DesignerNodeData extends Record<string, unknown> {
 }
 
 export type DesignerNode = Node<DesignerNodeData, DesignerCategory>;
-
-/** Text glyphs rather than an icon font or emoji: they render the same on every machine. */
-const ICONS: Record<string, string> = {
-  play: '▶',
-  webhook: '⚡',
-  globe: '⇆',
-  shuffle: 'ƒ',
-  split: '◇',
-  reply: '↩',
-  clock: '◷',
-  repeat: '↻',
-  merge: '⋈',
-  hourglass: '⧗',
-  'check-circle': '✓',
-  workflow: '⤷',
-};
 
 const RUN_GLYPH: Record<NonNullable<DesignerNodeData['runStatus']>, string> = { succeeded: '✓', failed: '✕', retrying: '↻' };
 const RUN_TITLE: Record<NonNullable<DesignerNodeData['runStatus']>, string> = {
@@ -143,9 +128,7 @@ function NodeCard({ id, data, selected, category }: NodeProps<DesignerNode> & { 
         <Handle type="target" position={Position.Left} id="in" className={styles.handle} data-testid={`handle-${id}-in`} />
       )}
       <div className={styles.header}>
-        <span className={styles.icon} aria-hidden>
-          {ICONS[data.icon] ?? '•'}
-        </span>
+        <NodeMark kind={data.kind} icon={data.icon} />
         <div className={styles.titles}>
           <div className={styles.label} title={data.label}>
             {data.label}
@@ -220,6 +203,11 @@ export const CATEGORY_LABELS: Record<DesignerCategory, string> = {
   unknown: 'Unknown',
 };
 
-export function iconFor(icon: string): string {
-  return ICONS[icon] ?? '•';
+function NodeMark({ kind, icon }: { kind: string; icon: string }) {
+  const mark = nodeIcon(kind, icon);
+  return (
+    <span className={styles.icon} style={mark.style} data-system={mark.system} data-long={mark.mark.length > 2 || undefined} title={mark.system} aria-hidden>
+      {mark.mark}
+    </span>
+  );
 }

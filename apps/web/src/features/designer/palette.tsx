@@ -2,7 +2,8 @@
 import type { NodeKindMetadata } from '@switchyard/workflow';
 import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { kindList } from './kinds';
-import { CATEGORY_LABELS, iconFor, type DesignerCategory } from './node-types';
+import { nodeIcon } from './node-icons';
+import { CATEGORY_LABELS, type DesignerCategory } from './node-types';
 import styles from './designer.module.css';
 
 export const PALETTE_MIME = 'application/x-switchyard-kind';
@@ -94,9 +95,7 @@ export function Palette({ onAdd, searchRef }: { onAdd: (kind: string) => void; s
                     }}
                     onClick={() => onAdd(kind.kind)}
                   >
-                    <span className={styles.paletteIcon} aria-hidden>
-                      {iconFor(kind.icon)}
-                    </span>
+                    <PaletteMark kind={kind.kind} icon={kind.icon} />
                     <span className={styles.paletteText}>
                       <span className={styles.paletteName}>{kind.displayName}</span>
                       <span className={styles.paletteDesc}>{kind.description}</span>
@@ -110,5 +109,14 @@ export function Palette({ onAdd, searchRef }: { onAdd: (kind: string) => void; s
         {groups.length === 0 && <p className="muted">No node kind matches “{query}”.</p>}
       </div>
     </aside>
+  );
+}
+
+function PaletteMark({ kind, icon }: { kind: string; icon: string }) {
+  const mark = nodeIcon(kind, icon);
+  return (
+    <span className={styles.paletteIcon} style={mark.style} data-long={mark.mark.length > 2 || undefined} aria-hidden>
+      {mark.mark}
+    </span>
   );
 }

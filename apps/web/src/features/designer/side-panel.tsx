@@ -115,6 +115,8 @@ function Inspect(p: SidePanelProps & { nodeTab: NodeTab; setNodeTab: (t: NodeTab
           inherited={p.inherited}
           runInfo={p.test.nodes.get(node.id)}
           hasRun={p.test.runId !== null}
+          runNodes={p.test.nodes}
+          labelOf={p.labelOf}
         />
       );
   }

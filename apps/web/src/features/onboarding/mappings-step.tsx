@@ -17,7 +17,7 @@ function suggested(reference: ReferenceView): Lookups {
 }
 
 /** Lookup tables from the ERP's own reference data, prefilled with suggestions, and a preview of the result. */
-export function MappingsStep({ draft, issues, onSaved, onBack }: StepProps) {
+export function MappingsStep({ draft, issues, onSaved, onBack, submitLabel = 'Save and continue →', backLabel }: StepProps) {
   const trpc = useTRPC();
   const reference = useQuery(trpc.onboarding.referenceData.queryOptions({ id: draft.id }, { staleTime: 60_000 }));
   const [edited, setEdited] = useState<Lookups | null>(null);
@@ -133,9 +133,9 @@ export function MappingsStep({ draft, issues, onSaved, onBack }: StepProps) {
         {preview.error && <div className="banner banner-error">{errorMessage(preview.error)}</div>}
       </div>
       {save.error && <div className="banner banner-error">{errorMessage(save.error)}</div>}
-      <StepFooter onBack={onBack} busy={save.isPending}>
+      <StepFooter onBack={onBack} busy={save.isPending} backLabel={backLabel}>
         <button type="submit" className="btn btn-primary" disabled={save.isPending} data-testid="wizard-next">
-          {save.isPending ? 'Checking…' : 'Save and continue →'}
+          {save.isPending ? 'Checking…' : submitLabel}
         </button>
       </StepFooter>
     </form>

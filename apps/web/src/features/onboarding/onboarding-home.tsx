@@ -40,6 +40,9 @@ export function OnboardingHome() {
           <button type="button" className="btn" data-testid="start-from-tenant" disabled={templateSlug === '' || copy.isPending} onClick={() => copy.mutate({ slug: templateSlug })}>
             Copy (without credentials)
           </button>
+          <Link className="btn" href="/onboarding/import" data-testid="import-tenants-link">
+            Import from a file…
+          </Link>
           <button type="button" className="btn btn-primary" data-testid="start-onboarding" disabled={start.isPending} onClick={() => start.mutate()}>
             + Onboard a tenant
           </button>

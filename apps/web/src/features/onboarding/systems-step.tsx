@@ -30,7 +30,7 @@ function fresh(catalog: Catalog, slot: string, system: string): ConnectionState 
 }
 
 /** The ERP (one of four) and any other back-office systems, each with its credentials and a live test. */
-export function SystemsStep({ draft, catalog, issues, onSaved, onBack }: StepProps) {
+export function SystemsStep({ draft, catalog, issues, onSaved, onBack, submitLabel = 'Save and continue →', backLabel }: StepProps) {
   const trpc = useTRPC();
   const saved = draft.data.systems;
   const [erp, setErp] = useState(saved?.erp ?? '');
@@ -85,9 +85,9 @@ export function SystemsStep({ draft, catalog, issues, onSaved, onBack }: StepPro
         ))}
       </div>
       {save.error && <div className="banner banner-error">{errorMessage(save.error)}</div>}
-      <StepFooter onBack={onBack} busy={save.isPending}>
+      <StepFooter onBack={onBack} busy={save.isPending} backLabel={backLabel}>
         <button type="submit" className="btn btn-primary" disabled={save.isPending || erp === ''} data-testid="wizard-next">
-          {save.isPending ? 'Testing connections…' : 'Save and continue →'}
+          {save.isPending ? 'Testing connections…' : submitLabel}
         </button>
       </StepFooter>
     </form>

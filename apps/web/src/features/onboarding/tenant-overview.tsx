@@ -8,15 +8,24 @@ import { formatDateTime } from '@/lib/format';
 import { useTenant } from '@/lib/tenant';
 import { useTRPC } from '@/lib/trpc';
 import { PolicyTable } from './policy-table';
+import { TenantEditor, type EditPart } from './tenant-editor';
 import type { Issue, Overview } from './types';
 import { issuesAt } from './types';
 import styles from './onboarding.module.css';
 
-/** A live tenant at a glance, with the wizard's profile and policy forms for later edits. */
+/** A live tenant at a glance; its profile, policies, connections, lookup tables and workflows are edited with the wizard's forms. */
 export function TenantOverview({ slug }: { slug: string }) {
   const trpc = useTRPC();
   const overview = useQuery(trpc.onboarding.overview.queryOptions({ slug }));
   const tenant = useTenant();
+  const [editing, setEditing] = useState<{ id: string; part: EditPart } | null>(null);
+  const startEdit = useMutation(trpc.onboarding.startEdit.mutationOptions());
+  const edit = (part: EditPart) => startEdit.mutate({ slug }, { onSuccess: ({ id }) => setEditing({ id, part }) });
+  const editButton = (part: EditPart, label: string) => (
+    <button type="button" className="btn btn-sm" data-testid={`edit-${part}`} disabled={startEdit.isPending || editing !== null} onClick={() => edit(part)}>
+      {label}
+    </button>
+  );
   // Runs and workflows links are tenant-scoped: make this tenant the selected one.
   useEffect(() => {
     if (tenant.tenants.some((t) => t.slug === slug) && tenant.slug !== slug) tenant.select(slug);
@@ -54,8 +63,13 @@ export function TenantOverview({ slug }: { slug: string }) {
           </dl>
         </div>
       </div>
+      {startEdit.error && <div className="banner banner-error">{errorMessage(startEdit.error)}</div>}
+      {editing && <TenantEditor key={editing.id} slug={slug} draftId={editing.id} part={editing.part} onClose={() => setEditing(null)} />}
       <div className="card" style={{ padding: 16, marginTop: 16 }}>
-        <h2 className={styles.sectionTitle}>Connections</h2>
+        <div className="row" style={{ justifyContent: 'space-between' }}>
+          <h2 className={styles.sectionTitle}>Connections</h2>
+          {editButton('systems', 'Edit connections')}
+        </div>
         <table className="table" data-testid="overview-connections">
           <thead>
             <tr>
@@ -85,7 +99,13 @@ export function TenantOverview({ slug }: { slug: string }) {
         </table>
       </div>
       <div className="card" style={{ padding: 16, marginTop: 16 }}>
-        <h2 className={styles.sectionTitle}>Deployments and webhook endpoints</h2>
+        <div className="row" style={{ justifyContent: 'space-between' }}>
+          <h2 className={styles.sectionTitle}>Deployments and webhook endpoints</h2>
+          <div className="row" style={{ gap: 8 }}>
+            {editButton('mappings', 'Edit lookup tables')}
+            {editButton('workflows', 'Activate or change workflows')}
+          </div>
+        </div>
         <table className="table" data-testid="overview-deployments">
           <thead>
             <tr>
@@ -102,7 +122,7 @@ export function TenantOverview({ slug }: { slug: string }) {
                 <td>
                   <Link href={`/workflows/${d.id}`}>{d.name}</Link>
                 </td>
-                <td>{d.activeVersion ? `v${d.activeVersion}` : 'not published'}</td>
+                <td>{d.activeVersion ? `v${d.activeVersion}` : d.versions.length > 0 ? 'inactive' : 'not published'}</td>
                 <td>{d.versions.map((v) => `v${v.version}`).join(', ')}</td>
                 <td className="mono">{d.webhookPath ? `/api/hooks/${o.tenant.slug}/${d.webhookPath}` : '—'}</td>
                 <td>{d.signingSecrets > 0 ? `required (${d.signingSecrets} secret${d.signingSecrets === 1 ? '' : 's'})` : 'off'}</td>

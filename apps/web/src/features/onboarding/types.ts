@@ -10,6 +10,8 @@ export type ReferenceView = Out['referenceData'];
 export type PolicyRow = Out['policies'][number];
 export type GoLiveResult = Out['goLive'];
 export type Overview = Out['overview'];
+export type AppliedEdit = Extract<Out['applyEdit'], { ok: true }>;
+export type ImportReport = Out['importTenants'];
 
 export const STEPS = [
   { id: 'profile', label: 'Profile' },

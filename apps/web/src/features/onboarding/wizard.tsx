@@ -21,6 +21,10 @@ export interface StepProps {
   /** Hand a save's answer to the wizard: it moves on when the step passed, or to the step that must be fixed. */
   onSaved: (result: SaveResult) => void;
   onBack: () => void;
+  /** The primary button's words (the tenant overview's editor says "Save changes"). */
+  submitLabel?: string;
+  /** The back button's words ("Cancel" in the overview's editor). */
+  backLabel?: string;
 }
 
 /** The six steps over one server-side draft: progress, back/next, and the issues of the step at hand. */
@@ -110,13 +114,13 @@ function Page({ children, name }: { children: ReactNode; name?: string | undefin
 }
 
 /** Back and the step's own primary action. */
-export function StepFooter({ onBack, children, busy, first }: { onBack?: () => void; children: ReactNode; busy?: boolean; first?: boolean }) {
+export function StepFooter({ onBack, children, busy, first, backLabel }: { onBack?: () => void; children: ReactNode; busy?: boolean; first?: boolean; backLabel?: string | undefined }) {
   return (
     <div className={styles.footer}>
       <div>
         {!first && (
           <button type="button" className="btn" onClick={onBack} disabled={busy} data-testid="wizard-back">
-            ← Back
+            {backLabel ?? '← Back'}
           </button>
         )}
       </div>

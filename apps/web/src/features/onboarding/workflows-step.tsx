@@ -17,7 +17,7 @@ interface PropSchema {
 type Selected = Record<string, Record<string, unknown>>;
 
 /** Templates available for the tenant's ERP; each chosen one shows its tenant variables (defaults as placeholders). */
-export function WorkflowsStep({ draft, catalog, issues, onSaved, onBack }: StepProps) {
+export function WorkflowsStep({ draft, catalog, issues, onSaved, onBack, submitLabel = 'Save and continue →', backLabel }: StepProps) {
   const trpc = useTRPC();
   const erp = draft.data.systems?.erp ?? '';
   const slots = new Set((draft.data.systems?.connections ?? []).map((c) => c.slot));
@@ -78,9 +78,9 @@ export function WorkflowsStep({ draft, catalog, issues, onSaved, onBack }: StepP
         })}
       </div>
       {save.error && <div className="banner banner-error">{errorMessage(save.error)}</div>}
-      <StepFooter onBack={onBack} busy={save.isPending}>
+      <StepFooter onBack={onBack} busy={save.isPending} backLabel={backLabel}>
         <button type="submit" className="btn btn-primary" disabled={save.isPending} data-testid="wizard-next">
-          Save and continue →
+          {submitLabel}
         </button>
       </StepFooter>
     </form>

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { ACTIVE_RUN_STATUSES } from '@/components/status-pill';
 import { errorMessage } from '@/lib/errors';
+import { useCan } from '@/lib/session';
 import { useTRPC } from '@/lib/trpc';
 import { checkJson, formatJson } from './json-input';
 import { errorNodeId, type NodeInfo } from './run-graph';
@@ -23,6 +24,7 @@ export function RunActions({ run, labels }: { run: ActionRun; labels: Map<string
   const queryClient = useQueryClient();
   const [fromStep, setFromStep] = useState(false);
   const live = ACTIVE_RUN_STATUSES.has(run.status);
+  const canOperate = useCan('operator');
 
   const replay = useMutation(
     trpc.runs.replay.mutationOptions({
@@ -35,6 +37,8 @@ export function RunActions({ run, labels }: { run: ActionRun; labels: Map<string
     }),
   );
 
+  // Replaying and cancelling are an operator's; a viewer only reads the run.
+  if (!canOperate) return null;
   return (
     <div className={styles.actionsWrap}>
       <div className="row">

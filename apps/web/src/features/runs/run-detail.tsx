@@ -9,7 +9,8 @@ import { formatDateTime, formatDuration, formatTime, versionLabel } from '@/lib/
 import { useTRPC } from '@/lib/trpc';
 import { RelatedRuns } from './related-runs';
 import { RunActions } from './run-actions';
-import { errorNodeId, nodeLabelsOf, stepErrorMessage } from './run-graph';
+import { RunCanvas } from './run-canvas';
+import { errorNodeId, httpRequestOf, nodeLabelsOf, stepErrorMessage, truncatedBytes } from './run-graph';
 import styles from './run-detail.module.css';
 
 const REFRESH_MS = 1500;
@@ -47,6 +48,7 @@ export function RunDetail({ id }: { id: string }) {
       return next;
     });
   const runError = stepErrorMessage(r.error);
+  const span = timelineSpan(r);
   const failedNode = errorNodeId(r.error);
 
   return (
@@ -92,6 +94,28 @@ export function RunDetail({ id }: { id: string }) {
           <Item label="Idempotency key" mono>
             {r.idempotencyKey ?? <span className="faint">none</span>}
           </Item>
+          <Item label="Business keys" mono testId="run-business-keys">
+            {r.businessKeys.length === 0 ? (
+              <span className="faint">none</span>
+            ) : (
+              r.businessKeys.map((key, i) => (
+                <Fragment key={key}>
+                  {i > 0 && ', '}
+                  <Link href={`/runs?q=${encodeURIComponent(key)}`}>{key}</Link>
+                </Fragment>
+              ))
+            )}
+          </Item>
+          {r.replayOfId && (
+            <Item label="Replay of" mono>
+              <Link href={`/runs/${r.replayOfId}`}>{r.replayOfId.slice(0, 8)}</Link>
+            </Item>
+          )}
+          {r.parentRunId && (
+            <Item label="Called by" mono>
+              <Link href={`/runs/${r.parentRunId}`}>{r.parentRunId.slice(0, 8)}</Link>
+            </Item>
+          )}
           <Item label="Created">{formatDateTime(r.createdAt)}</Item>
           <Item label="Started">{formatDateTime(r.startedAt)}</Item>
           <Item label="Finished">{formatDateTime(r.finishedAt)}</Item>
@@ -100,6 +124,11 @@ export function RunDetail({ id }: { id: string }) {
             {r.attempts}
           </Item>
         </dl>
+      </section>
+
+      <section className={`card ${styles.canvasCard}`}>
+        <h2>Path through {versionLabel(r.version)}</h2>
+        <RunCanvas graph={r.graph} steps={r.steps} runStatus={r.status} />
       </section>
 
       <RelatedRuns id={r.id} live={ACTIVE_RUN_STATUSES.has(r.status)} />
@@ -137,6 +166,7 @@ export function RunDetail({ id }: { id: string }) {
               <th>Started</th>
               <th>Duration</th>
               <th>Retry</th>
+              <th title="Each attempt on the run's time axis; a dashed line is the delay before its retry">Timeline</th>
             </tr>
           </thead>
           <tbody>
@@ -188,27 +218,31 @@ export function RunDetail({ id }: { id: string }) {
                     <td className="mono" title={step.retryAt ? formatDateTime(step.retryAt) : undefined}>
                       {step.retryAt ? formatTime(step.retryAt) : '—'}
                     </td>
+                    <td>
+                      <TimelineBar step={step} span={span} />
+                    </td>
                   </tr>
                   {expanded && (
                     <tr className={styles.detailRow} data-testid="step-details">
                       <td />
-                      <td colSpan={7}>
+                      <td colSpan={8}>
                         <div className={styles.detailGrid}>
                           <div>
                             <div className={styles.detailTitle}>Input</div>
-                            <JsonView value={step.input} testId="step-input" />
+                            <PayloadView value={step.input} testId="step-input" />
                           </div>
                           <div>
                             <div className={styles.detailTitle}>Output</div>
-                            <JsonView value={step.output} testId="step-output" empty="no output" />
+                            <PayloadView value={step.output} testId="step-output" empty="no output" />
                           </div>
                           {step.error != null && (
                             <div>
                               <div className={styles.detailTitle}>Error</div>
-                              <JsonView value={step.error} testId="step-error" />
+                              <PayloadView value={step.error} testId="step-error" />
                             </div>
                           )}
                         </div>
+                        <HttpExchange graph={r.graph} nodeId={step.nodeId} output={step.output} />
                         <div className="faint mono">idempotency key: {step.idempotencyKey}</div>
                       </td>
                     </tr>
@@ -236,3 +270,78 @@ function Item({ label, children, mono, testId, title }: { label: string; childre
     </div>
   );
 }
+
+interface TimedStep {
+  startedAt: Date;
+  finishedAt: Date;
+  retryAt: Date | null;
+  status: string;
+}
+
+/** The run's time axis: from its creation to its end (or now, while live), stretched to cover every attempt and retry delay. */
+function timelineSpan(r: { createdAt: Date; finishedAt: Date | null; steps: readonly TimedStep[] }): { from: number; ms: number } {
+  const from = r.createdAt.getTime();
+  let to = r.finishedAt?.getTime() ?? Date.now();
+  for (const s of r.steps) to = Math.max(to, s.finishedAt.getTime(), s.retryAt?.getTime() ?? 0);
+  return { from, ms: Math.max(1, to - from) };
+}
+
+function TimelineBar({ step, span }: { step: TimedStep; span: { from: number; ms: number } }) {
+  const pct = (t: number) => `${Math.min(100, Math.max(0, ((t - span.from) / span.ms) * 100))}%`;
+  const start = step.startedAt.getTime();
+  const end = step.finishedAt.getTime();
+  const width = `${Math.max(0, ((end - start) / span.ms) * 100)}%`;
+  return (
+    <div className={styles.timeline} data-testid="step-timeline">
+      <div className={styles.timelineBar} data-status={step.status} style={{ left: pct(start), width }} />
+      {step.retryAt && (
+        <div className={styles.timelineWait} style={{ left: pct(end), width: `${Math.max(0, ((step.retryAt.getTime() - end) / span.ms) * 100)}%` }} />
+      )}
+    </div>
+  );
+}
+
+/** A recorded value, or, where history did not keep it (too large), a note saying so and how large it was. */
+function PayloadView({ value, testId, empty }: { value: unknown; testId: string; empty?: string }) {
+  const bytes = truncatedBytes(value);
+  if (bytes === null) return <JsonView value={value} testId={testId} empty={empty} />;
+  return (
+    <div className={styles.truncated} data-testid={testId} data-truncated="true">
+      Not kept in run history: {formatBytes(bytes)} is over the size limit for one recorded value.
+    </div>
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** For http.request steps: the request as the pinned version sends it (secrets redacted) and the response the step recorded. */
+function HttpExchange({ graph, nodeId, output }: { graph: unknown; nodeId: string; output: unknown }) {
+  const request = httpRequestOf(graph, nodeId);
+  if (!request) return null;
+  const response = output && typeof output === 'object' && truncatedBytes(output) === null ? (output as { status?: unknown; headers?: unknown }) : null;
+  return (
+    <div className={styles.detailGrid} data-testid="step-http">
+      <div>
+        <div className={styles.detailTitle}>HTTP request</div>
+        <pre className="mono" data-testid="step-http-request">
+          {`${request.method} ${request.url}\n${request.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}`}
+        </pre>
+      </div>
+      <div>
+        <div className={styles.detailTitle}>HTTP response</div>
+        {response && typeof response.status === 'number' ? (
+          <pre className="mono" data-testid="step-http-response">
+            {`${response.status}\n${Object.entries((response.headers ?? {}) as Record<string, unknown>)
+              .map(([k, v]) => `${k}: ${String(v)}`)
+              .join('\n')}`}
+          </pre>
+        ) : (
+          <div className="faint">no response recorded (see the error)</div>
+        )}
+      </div>
+    </div>
+  );
+}
+

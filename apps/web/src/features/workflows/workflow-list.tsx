@@ -4,9 +4,11 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { errorMessage } from '@/lib/errors';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { useCan } from '@/lib/session';
 import { useTenant } from '@/lib/tenant';
 import { useTRPC } from '@/lib/trpc';
 import { NewWorkflowForm } from './new-workflow-form';
+import { TemplateGallery } from './template-gallery';
 import { WebhookUrl } from './webhook-url';
 import styles from './workflows.module.css';
 
@@ -15,6 +17,8 @@ export function WorkflowList() {
   const { slug, tenant } = useTenant();
   const workflows = useQuery(trpc.workflows.list.queryOptions());
   const [creating, setCreating] = useState(false);
+  const canEdit = useCan('tenant_admin');
+  const [browsing, setBrowsing] = useState(false);
 
   return (
     <div className="page">
@@ -23,13 +27,21 @@ export function WorkflowList() {
           <h1>Workflows</h1>
           <div className="muted">{tenant?.name}</div>
         </div>
-        {!creating && (
-          <button type="button" className="btn btn-primary" data-testid="new-workflow" onClick={() => setCreating(true)}>
-            New workflow
-          </button>
-        )}
+        <div className="row">
+          {canEdit && !browsing && (
+            <button type="button" className="btn" data-testid="open-template-gallery" onClick={() => setBrowsing(true)}>
+              Start from a template
+            </button>
+          )}
+          {canEdit && !creating && (
+            <button type="button" className="btn btn-primary" data-testid="new-workflow" onClick={() => setCreating(true)}>
+              New workflow
+            </button>
+          )}
+        </div>
       </div>
 
+      {browsing && <TemplateGallery onCancel={() => setBrowsing(false)} />}
       {creating && <NewWorkflowForm onCancel={() => setCreating(false)} />}
       {workflows.isError && <div className="banner banner-error">Could not load workflows: {errorMessage(workflows.error)}</div>}
 

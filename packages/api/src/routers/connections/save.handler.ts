@@ -3,9 +3,15 @@ import type { z } from 'zod';
 import { checkConnection, connectionSystems, isConnectionSystem } from '@switchyard/connectors/metadata';
 import { createConnection, getConnection, resolveConnection, updateConnection, type ConnectionWriteResult } from '@switchyard/db';
 import { fieldConflict, notFound } from '../../errors';
+import { auditedSql } from '../../security/audited';
 import type { TenantContext } from '../../trpc';
 import { invalidConnection, type createConnectionInput, type updateConnectionInput } from './input';
 import { keyringFor } from './platform';
+
+/** What the audit log keeps of a connection: its settings and which credential fields are set, never their values. */
+export function auditView(c: { name: string; system: string; baseUrl: string; config: unknown; credentialFields?: unknown }) {
+  return { name: c.name, system: c.system, baseUrl: c.baseUrl, config: c.config, credentialFields: c.credentialFields ?? null };
+}
 
 function written(result: ConnectionWriteResult, name: string | undefined, id?: string) {
   if (result.status === 'name_taken') throw fieldConflict('name', `a connection named ${JSON.stringify(name)} already exists in this tenant`);
@@ -17,12 +23,15 @@ function written(result: ConnectionWriteResult, name: string | undefined, id?: s
 export async function createConnectionHandler({ ctx, input }: { ctx: TenantContext; input: z.infer<typeof createConnectionInput> }) {
   const checked = checkConnection(connectionSystems[input.system], input);
   if (!checked.ok) throw invalidConnection(checked.issues);
-  const result = await createConnection(ctx.db.pool, keyringFor(ctx.db), ctx.tenant.id, {
-    name: input.name,
-    system: input.system,
-    baseUrl: input.baseUrl.replace(/\/+$/, ''),
-    config: checked.config,
-    credentials: checked.credentials,
+  const result = await auditedSql<ConnectionWriteResult>(ctx, async (client) => {
+    const written = await createConnection(client, keyringFor(ctx.db), ctx.tenant.id, {
+      name: input.name,
+      system: input.system,
+      baseUrl: input.baseUrl.replace(/\/+$/, ''),
+      config: checked.config,
+      credentials: checked.credentials,
+    });
+    return { result: written, audit: written.status === 'saved' ? { action: 'connection.create', entityType: 'connection', entityId: written.connection.id, after: auditView(written.connection) } : null };
   });
   return written(result, input.name);
 }
@@ -46,11 +55,20 @@ export async function updateConnectionHandler({ ctx, input }: { ctx: TenantConte
   const baseUrl = (input.baseUrl ?? current.baseUrl).replace(/\/+$/, '');
   const checked = checkConnection(connectionSystems[current.system], { baseUrl, config: input.config ?? current.config, credentials });
   if (!checked.ok) throw invalidConnection(checked.issues);
-  const result = await updateConnection(ctx.db.pool, keyring, ctx.tenant.id, input.id, {
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    baseUrl,
-    config: checked.config,
-    ...(input.credentials !== undefined ? { credentials: checked.credentials } : {}),
+  const result = await auditedSql<ConnectionWriteResult>(ctx, async (client) => {
+    const written = await updateConnection(client, keyring, ctx.tenant.id, input.id, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      baseUrl,
+      config: checked.config,
+      ...(input.credentials !== undefined ? { credentials: checked.credentials } : {}),
+    });
+    if (written.status !== 'saved') return { result: written, audit: null };
+    // Which credential fields were replaced or cleared, never their values.
+    const credentialsChanged = Object.keys(input.credentials ?? {}).sort();
+    return {
+      result: written,
+      audit: { action: 'connection.update', entityType: 'connection', entityId: input.id, before: auditView(current), after: { ...auditView(written.connection), credentialsChanged } },
+    };
   });
   return written(result, input.name, input.id);
 }

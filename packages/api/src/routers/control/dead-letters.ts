@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_DISCARD_REASON_LENGTH, discardDeadLetters, getDeadLetter, listDeadLetterGroups, listDeadLetters } from '@switchyard/db';
 import { actorOf } from '../../security/actor';
-import { tenantProcedure } from '../../trpc';
+import { operatorProcedure, tenantProcedure } from '../../trpc';
 import { missing } from './results';
 
 /** The tenant's dead letters: runs that failed for good, grouped by error, with their attempt history. */
@@ -30,7 +30,7 @@ export const deadLettersRouter = {
   }),
 
   /** Takes the matching dead letters off the list with a reason (audited per run); `dryRun: true` only counts. */
-  discard: tenantProcedure
+  discard: operatorProcedure
     .input(
       z.strictObject({
         filter: deadLetterFilter.default({}),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deliverRunEvent, type DeliverRunEventInput } from '@switchyard/db';
 import type { TenantContext } from '../../trpc';
-import { tenantProcedure } from '../../trpc';
+import { operatorProcedure } from '../../trpc';
 import { invalidInput, missing } from './results';
 
 /**
@@ -22,7 +22,7 @@ export const eventsRouter = {
    * Wakes every run of the tenant waiting for an event with this key (and/or of the runs with this
    * correlation id); `runs` is empty when none was. HTTP senders use POST /api/events/{tenant}.
    */
-  deliver: tenantProcedure
+  deliver: operatorProcedure
     .input(
       z
         .strictObject({ kind: z.literal('event').default('event'), key: key.optional(), correlationId: key.optional(), payload: z.unknown().optional() })
@@ -40,7 +40,7 @@ export const eventsRouter = {
 
 export const approvalsRouter = {
   /** Approves or rejects the pending approval with this key (on one run when `runId` is given). */
-  decide: tenantProcedure
+  decide: operatorProcedure
     .input(
       z.strictObject({
         runId: z.guid('must be a run id').optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getTenantPolicy, getWorkflowPolicy, resolveEffectivePolicy, setTenantPolicy, setWorkflowPolicy, type NodePolicyOverride } from '@switchyard/db';
-import { tenantProcedure, type TenantContext } from '../../trpc';
+import { auditedSql } from '../../security/audited';
+import { tenantAdminProcedure, tenantProcedure, type TenantContext } from '../../trpc';
 import { invalidInput, missing } from './results';
 
 /** Policy overrides per tenant and workflow, and the effective policy with where each value came from. */
@@ -32,8 +33,15 @@ export const policiesRouter = {
 
   getTenant: tenantProcedure.query(async ({ ctx }) => (await getTenantPolicy(ctx.db.pool, ctx.tenant.id)) ?? {}),
 
-  setTenant: tenantProcedure.input(z.strictObject({ policy: z.unknown() })).mutation(async ({ ctx, input }) => {
-    const result = await setTenantPolicy(ctx.db.pool, ctx.tenant.id, input.policy);
+  setTenant: tenantAdminProcedure.input(z.strictObject({ policy: z.unknown() })).mutation(async ({ ctx, input }) => {
+    const result = await auditedSql(ctx, async (client) => {
+      const before = await getTenantPolicy(client, ctx.tenant.id);
+      const written = await setTenantPolicy(client, ctx.tenant.id, input.policy);
+      return {
+        result: written,
+        audit: written.status === 'saved' ? { action: 'tenant_policy.update', entityType: 'tenant', entityId: ctx.tenant.id, before, after: written.policy } : null,
+      };
+    });
     if (result.status === 'invalid') throw invalidInput('The tenant policy is invalid', result.issues);
     if (result.status === 'not_found') throw missing('The tenant was not found');
     return result.policy;
@@ -45,8 +53,15 @@ export const policiesRouter = {
     return policy;
   }),
 
-  setWorkflow: tenantProcedure.input(z.strictObject({ workflowId, policy: z.unknown() })).mutation(async ({ ctx, input }) => {
-    const result = await setWorkflowPolicy(ctx.db.pool, ctx.tenant.id, input.workflowId, input.policy);
+  setWorkflow: tenantAdminProcedure.input(z.strictObject({ workflowId, policy: z.unknown() })).mutation(async ({ ctx, input }) => {
+    const result = await auditedSql(ctx, async (client) => {
+      const before = await getWorkflowPolicy(client, ctx.tenant.id, input.workflowId);
+      const written = await setWorkflowPolicy(client, ctx.tenant.id, input.workflowId, input.policy);
+      return {
+        result: written,
+        audit: written.status === 'saved' ? { action: 'workflow_policy.update', entityType: 'workflow', entityId: input.workflowId, before, after: written.policy } : null,
+      };
+    });
     if (result.status === 'invalid') throw invalidInput('The workflow policy is invalid', result.issues);
     if (result.status === 'not_found') throw missing(`Workflow ${JSON.stringify(input.workflowId)} was not found in this tenant`);
     return result.policy;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bulkReplay, cancelRun, replayRun } from '@switchyard/db';
-import { tenantProcedure } from '../../trpc';
+import { operatorProcedure } from '../../trpc';
 import { deadLetterFilter } from './dead-letters';
 import { missing, refused } from './results';
 
@@ -10,7 +10,7 @@ const runId = z.guid('must be a run id');
 
 export const runControlProcedures = {
   /** A new run linked to the original (same correlation id), from the start or from `fromNodeId`. */
-  replay: tenantProcedure
+  replay: operatorProcedure
     .input(
       z.strictObject({
         id: runId,
@@ -33,7 +33,7 @@ export const runControlProcedures = {
     }),
 
   /** Replays the dead letters matching `filter`; run with `dryRun: true` first to see the count. */
-  bulkReplay: tenantProcedure
+  bulkReplay: operatorProcedure
     .input(
       z.strictObject({
         filter: deadLetterFilter.default({}),
@@ -46,7 +46,7 @@ export const runControlProcedures = {
       bulkReplay(ctx.db.pool, ctx.tenant.id, input.filter, { dryRun: input.dryRun, version: input.version, ...(input.limit ? { limit: input.limit } : {}) }),
     ),
 
-  cancel: tenantProcedure.input(z.strictObject({ id: runId })).mutation(async ({ ctx, input }) => {
+  cancel: operatorProcedure.input(z.strictObject({ id: runId })).mutation(async ({ ctx, input }) => {
     const result = await cancelRun(ctx.db.pool, ctx.tenant.id, input.id);
     if (result.status === 'not_found') throw missing(`Run ${JSON.stringify(input.id)} was not found in this tenant`);
     if (result.status === 'already_finished') throw refused(result.message);

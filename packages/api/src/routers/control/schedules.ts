@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { createSchedule, deleteSchedule, listBreakers, listSchedules, previewSchedule, updateSchedule, type SaveScheduleResult } from '@switchyard/db';
-import { tenantProcedure } from '../../trpc';
+import { createSchedule, deleteSchedule, getSchedule, listBreakers, listSchedules, previewSchedule, updateSchedule, type SaveScheduleResult } from '@switchyard/db';
+import { auditedSql } from '../../security/audited';
+import { tenantAdminProcedure, tenantProcedure } from '../../trpc';
 import { invalidInput, missing } from './results';
 
 /** Cron schedules of the tenant's workflows (the db validates cron, zone and payload by field). */
@@ -19,14 +20,35 @@ export const schedulesRouter = {
     .query(({ ctx, input }) => listSchedules(ctx.db.pool, ctx.tenant.id, input)),
 
   /** Input is checked by the db's CreateScheduleSchema, so its field errors reach the form. */
-  create: tenantProcedure.input(z.record(z.string(), z.unknown())).mutation(async ({ ctx, input }) => saved(await createSchedule(ctx.db.pool, ctx.tenant.id, input))),
+  create: tenantAdminProcedure.input(z.record(z.string(), z.unknown())).mutation(async ({ ctx, input }) =>
+    saved(
+      await auditedSql(ctx, async (client) => {
+        const result = await createSchedule(client, ctx.tenant.id, input);
+        return { result, audit: result.status === 'saved' ? { action: 'schedule.create', entityType: 'schedule', entityId: result.schedule.id, after: result.schedule } : null };
+      }),
+    ),
+  ),
 
-  update: tenantProcedure
+  update: tenantAdminProcedure
     .input(z.strictObject({ id: scheduleId, patch: z.record(z.string(), z.unknown()) }))
-    .mutation(async ({ ctx, input }) => saved(await updateSchedule(ctx.db.pool, ctx.tenant.id, input.id, input.patch), input.id)),
+    .mutation(async ({ ctx, input }) =>
+      saved(
+        await auditedSql(ctx, async (client) => {
+          const before = await getSchedule(client, ctx.tenant.id, input.id);
+          const result = await updateSchedule(client, ctx.tenant.id, input.id, input.patch);
+          return { result, audit: result.status === 'saved' ? { action: 'schedule.update', entityType: 'schedule', entityId: input.id, before, after: result.schedule } : null };
+        }),
+        input.id,
+      ),
+    ),
 
-  delete: tenantProcedure.input(z.strictObject({ id: scheduleId })).mutation(async ({ ctx, input }) => {
-    if (!(await deleteSchedule(ctx.db.pool, ctx.tenant.id, input.id))) throw missing(`Schedule ${JSON.stringify(input.id)} was not found in this tenant`);
+  delete: tenantAdminProcedure.input(z.strictObject({ id: scheduleId })).mutation(async ({ ctx, input }) => {
+    const deleted = await auditedSql(ctx, async (client) => {
+      const before = await getSchedule(client, ctx.tenant.id, input.id);
+      const ok = before !== null && (await deleteSchedule(client, ctx.tenant.id, input.id));
+      return { result: ok, audit: ok ? { action: 'schedule.delete', entityType: 'schedule', entityId: input.id, before } : null };
+    });
+    if (!deleted) throw missing(`Schedule ${JSON.stringify(input.id)} was not found in this tenant`);
     return { deleted: true };
   }),
 

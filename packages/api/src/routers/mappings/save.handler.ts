@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
 import { canonicalSamples, findDefaultMapping, previewMapping, TenantMappingOverlaySchema, validateWith } from '@switchyard/canonical';
-import { saveTenantMapping } from '@switchyard/db';
+import { saveTenantMapping, type SaveMappingResult } from '@switchyard/db';
+import { auditedSql } from '../../security/audited';
 import type { TenantContext } from '../../trpc';
 import type { saveMappingInput } from './input';
 
@@ -44,12 +45,25 @@ export async function saveMappingHandler({ ctx, input }: { ctx: TenantContext; i
       );
     }
   }
-  const saved = await saveTenantMapping(ctx.db.pool, ctx.tenant.id, {
-    erp: input.erp,
-    object: input.object,
-    overlay: shape.value,
-    ...(input.note !== undefined ? { note: input.note } : {}),
-    ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
+  const saved = await auditedSql<SaveMappingResult>(ctx, async (client) => {
+    const result = await saveTenantMapping(client, ctx.tenant.id, {
+      erp: input.erp,
+      object: input.object,
+      overlay: shape.value,
+      ...(input.note !== undefined ? { note: input.note } : {}),
+      ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
+    });
+    if (result.status !== 'saved') return { result, audit: null };
+    return {
+      result,
+      audit: {
+        action: 'mapping.save',
+        entityType: 'mapping',
+        entityId: `${input.erp}.${input.object}`,
+        before: { version: result.mapping.version - 1 },
+        after: { version: result.mapping.version, note: result.mapping.note, overlay: result.mapping.overlay },
+      },
+    };
   });
   if (saved.status === 'conflict') {
     throw new TRPCError({

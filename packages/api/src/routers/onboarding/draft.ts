@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { LOOKUP_TABLES } from '@switchyard/canonical';
-import { decryptSecret, encryptSecret, toJsonValue, type PrismaClient, type SecretKeyring } from '@switchyard/db';
+import { decryptSecret, encryptSecret, secretBindings, toJsonValue, type PrismaClient, type SecretKeyring } from '@switchyard/db';
 
 /**
  * The wizard's draft: what the admin entered per step, kept server side (table onboarding_drafts) so
@@ -65,6 +65,8 @@ export interface DraftData {
   mappings?: MappingsDraft;
   policies?: PoliciesDraft;
   workflows?: WorkflowsDraft;
+  /** On an edit draft only (set by the server): the stored connection behind each slot. */
+  editing?: { connectionIds: Record<string, string> };
 }
 
 /** Credentials per connection slot. */
@@ -75,14 +77,17 @@ export interface Draft {
   data: DraftData;
   step: number;
   tenantId: string | null;
+  /** Set on a draft that edits a live tenant from its overview (tenant-edit.ts); it never goes live. */
+  editsTenantId: string | null;
   secrets: DraftSecrets;
   updatedAt: Date;
 }
 
-const binding = (id: string) => ({ tenantId: `onboarding-draft/${id}`, connectionId: 'credentials' });
+// The same binding key rotation uses (packages/db/src/secrets/bindings.ts).
+const binding = secretBindings.onboardingDraft;
 
-export async function createDraft(prisma: PrismaClient, data: DraftData = {}): Promise<string> {
-  const row = await prisma.onboardingDraft.create({ data: { data: toJsonValue(data) }, select: { id: true } });
+export async function createDraft(prisma: PrismaClient, data: DraftData = {}, editsTenantId: string | null = null): Promise<string> {
+  const row = await prisma.onboardingDraft.create({ data: { data: toJsonValue(data), editsTenantId }, select: { id: true } });
   return row.id;
 }
 
@@ -94,7 +99,7 @@ export async function loadDraft(prisma: PrismaClient, keyring: SecretKeyring, id
     const value = decryptSecret(keyring, row.keyId, binding(row.id), Buffer.from(row.encryptedSecrets));
     if (value && typeof value === 'object') secrets = value as DraftSecrets;
   }
-  return { id: row.id, data: (row.data ?? {}) as DraftData, step: row.step, tenantId: row.tenantId, secrets, updatedAt: row.updatedAt };
+  return { id: row.id, data: (row.data ?? {}) as DraftData, step: row.step, tenantId: row.tenantId, editsTenantId: row.editsTenantId, secrets, updatedAt: row.updatedAt };
 }
 
 /** A draft that went live is a record of what was done: it cannot be edited any more. */

@@ -1,19 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sampleInvoice } from '@switchyard/canonical';
-import { findTemplate, instantiateTemplate } from '@switchyard/connectors';
 import { CORRELATION_ID_HEADER } from '@switchyard/workflow';
-import { encryptSecret, recordAudit, sealWebhookSecret, toJsonValue, type Prisma } from '@switchyard/db';
-import { checkGraph, webhookTriggerConfig } from '../../graph-input';
-import { generateWebhookSecret, signWebhook } from '../../ingress/signature';
+import { encryptSecret, recordAudit, toJsonValue, type Prisma } from '@switchyard/db';
+import { signWebhook } from '../../ingress/signature';
 import { handleWebhook } from '../../ingress/webhook';
 import { actorOf } from '../../security/actor';
 import { serverKeyring } from '../../security/keyring';
 import type { Context } from '../../trpc';
 import { keyringFor } from '../connections/platform';
+import { Refused, syncTemplateDeployments } from './deployments';
 import type { Draft } from './draft';
 import { failed, type Issue, type StepResult } from './issues';
 import { mappingObjectsFor, missingLookupIssues, overlayOf } from './mappings';
-import { templateParams, validatePolicies, validateProfile, validateSystems, validateWorkflows } from './validate';
+import { validatePolicies, validateProfile, validateSystems, validateWorkflows } from './validate';
 import type { OnboardingErp } from './catalog';
 
 /** Re-checks every step, in wizard order, and reports the first step with problems. */
@@ -32,12 +31,6 @@ export async function checkAllSteps(ctx: Context, draft: Draft): Promise<StepRes
   const w = validateWorkflows(draft.data, workflows ?? { selected: [] });
   if (w.length) return failed('workflows', w);
   return { ok: true };
-}
-
-class Refused extends Error {
-  constructor(readonly result: StepResult) {
-    super('refused');
-  }
 }
 
 export interface Activated {
@@ -71,7 +64,7 @@ export async function activate(ctx: Context, draft: Draft, hookBase: string): Pr
   try {
     const activated = await ctx.db.prisma.$transaction(
       async (tx) => {
-        const claimed = await tx.onboardingDraft.updateMany({ where: { id: draft.id, tenantId: null }, data: { updatedAt: new Date() } });
+        const claimed = await tx.onboardingDraft.updateMany({ where: { id: draft.id, tenantId: null, editsTenantId: null }, data: { updatedAt: new Date() } });
         if (claimed.count !== 1) throw new Refused(failed('review', [{ field: 'draft', message: 'this onboarding is already live' }]));
         const tenant = await tx.tenant.create({
           data: { slug: profile.slug, name: profile.name.trim(), timeZone: profile.timeZone, region: profile.region, baseCurrency: profile.baseCurrency },
@@ -95,35 +88,17 @@ export async function activate(ctx: Context, draft: Draft, hookBase: string): Pr
           await tx.tenantMapping.create({ data: { tenantId: tenant.id, erp, object, version: 1, overlay: toJsonValue(overlay), note: 'Onboarding' } });
         }
 
-        const deployments: Activated['deployments'] = [];
-        const webhookEndpoints: Activated['webhookEndpoints'] = [];
-        for (const { templateId, variables } of data.workflows?.selected ?? []) {
-          const template = findTemplate(templateId)!;
-          const built = instantiateTemplate(templateId, templateParams(data, templateId, variables, 1));
-          if (!built.ok) throw new Refused(failed('workflows', built.issues.map((i) => ({ field: `workflows.${templateId}.${i.path}`, message: i.message }))));
-          const graph = checkGraph(built.built.graph);
-          if (!graph.ok) throw new Error(`template ${templateId} built an invalid graph: ${graph.issues[0]?.message ?? ''}`);
-          const workflow = await tx.workflow.create({
-            data: { tenantId: tenant.id, name: built.built.name, description: built.built.description, draftGraph: toJsonValue(graph.graph) },
-            select: { id: true },
-          });
-          const version = await tx.workflowVersion.create({
-            data: { tenantId: tenant.id, workflowId: workflow.id, version: 1, graph: toJsonValue(graph.graph), note: 'Activated by onboarding' },
-            select: { id: true },
-          });
-          await tx.workflow.update({ where: { id: workflow.id }, data: { activeVersionId: version.id } });
-          const path = webhookTriggerConfig(graph.graph)?.path ?? null;
-          if (path !== null) {
-            const taken = await tx.webhookRoute.findFirst({ where: { tenantId: tenant.id, path }, select: { id: true } });
-            if (taken) throw new Refused(failed('workflows', [{ field: `workflows.${templateId}.webhookPath`, message: `another chosen workflow already receives events at "${path}"` }]));
-            await tx.webhookRoute.create({ data: { tenantId: tenant.id, workflowId: workflow.id, path } });
-            const secret = generateWebhookSecret();
-            const secretId = randomUUID();
-            await tx.webhookSecret.create({ data: { id: secretId, tenantId: tenant.id, workflowId: workflow.id, ...sealWebhookSecret(hookKeyring, tenant.id, secretId, secret) } });
-            webhookEndpoints.push({ workflowId: workflow.id, workflow: built.built.name, path, url: `${hookBase}/api/hooks/${tenant.slug}/${path}`, secret });
-          }
-          deployments.push({ workflowId: workflow.id, name: built.built.name, version: 1, webhookPath: path, templateId: template.id });
-        }
+        const synced = await syncTemplateDeployments(tx as unknown as Prisma.TransactionClient, {
+          tenantId: tenant.id,
+          tenantSlug: tenant.slug,
+          data,
+          overlayVersion: 1,
+          hookKeyring,
+          hookBase,
+          note: 'Activated by onboarding',
+        });
+        const deployments: Activated['deployments'] = synced.deployments.map(({ change: _c, ...d }) => d);
+        const webhookEndpoints = synced.webhookEndpoints;
 
         await recordAudit(tx as unknown as Prisma.TransactionClient, {
           tenantId: tenant.id,
@@ -140,7 +115,7 @@ export async function activate(ctx: Context, draft: Draft, hookBase: string): Pr
     );
     return { ok: true, activated };
   } catch (err) {
-    if (err instanceof Refused) return err.result as Extract<StepResult, { ok: false }>;
+    if (err instanceof Refused) return err.result;
     // The slug was free when checked but another go-live took it first: the unique index decides.
     if ((err as { code?: string }).code === 'P2002' && /slug/.test(JSON.stringify((err as { meta?: unknown }).meta ?? '') + String((err as Error).message))) {
       return failed('profile', [{ field: 'profile.slug', message: `"${profile.slug}" was taken a moment ago by another tenant; choose another` }]) as Extract<StepResult, { ok: false }>;

@@ -2,9 +2,9 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { listDefaultMappings, previewMapping, type ErpId } from '@switchyard/canonical';
 import { connectionSystems, effectiveOverlay, listTemplates, loadReferenceData, testConnection, type TemplateErp } from '@switchyard/connectors';
-import { isValidTimeZone, recordAudit, setTenantPolicy } from '@switchyard/db';
+import { getTenantPolicy, inTransaction, isValidTimeZone, recordAudit, recordAuditSql, setTenantPolicy } from '@switchyard/db';
 import { actorOf } from '../../security/actor';
-import { publicProcedure, type ApiDatabase } from '../../trpc';
+import { platformAdminProcedure, signedInProcedure, tenantBySlugInputProcedure, type ApiDatabase } from '../../trpc';
 import { keyringFor, outboundFetch } from '../connections/platform';
 import { ONBOARDING_ERPS, OTHER_SYSTEMS, REGIONS, type OnboardingErp } from './catalog';
 import { demoDefaults } from './demo-defaults';
@@ -23,12 +23,13 @@ import {
   workflowsInput,
   type Draft,
 } from './draft';
+import { tenantEditProcedures } from './edit-router';
 import { draftFromTenant } from './from-tenant';
 import { activate, checkAllSteps, sendTestEvent } from './go-live';
 import { failed, WIZARD_STEPS, type StepResult, type WizardStep } from './issues';
 import { lookupTables, missingLookupIssues, overlayOf, SAMPLES } from './mappings';
 import { tenantOverview } from './overview';
-import { effectivePolicies, slugIssue, validatePolicies, validateProfile, validateSystems, validateWorkflows, WIZARD_PARAMS } from './validate';
+import { effectivePolicies, normalizeProfile, slugIssue, validatePolicies, validateProfile, validateSystems, validateWorkflows, WIZARD_PARAMS } from './validate';
 
 /**
  * The tenant onboarding wizard (before the tenant exists, so these are not tenant procedures: a draft
@@ -54,7 +55,7 @@ async function finish(ctx: { db: ApiDatabase }, draft: Draft, step: WizardStep, 
 
 export const onboardingRouter = {
   /** Regions, ERPs, systems (with their connection forms), workflow templates and, on the embedded demo, simulator defaults. */
-  catalog: publicProcedure.query(() => ({
+  catalog: signedInProcedure.query(() => ({
     regions: REGIONS,
     erps: ONBOARDING_ERPS.map((id) => ({ id, displayName: connectionSystems[id].displayName, description: connectionSystems[id].description })),
     systems: [...ONBOARDING_ERPS, ...OTHER_SYSTEMS].map((system) => {
@@ -78,51 +79,51 @@ export const onboardingRouter = {
     demo: demoDefaults(),
   })),
 
-  list: publicProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.db.prisma.onboardingDraft.findMany({ where: { tenantId: null }, orderBy: { updatedAt: 'desc' }, take: 50, select: { id: true, data: true, step: true, updatedAt: true } });
+  list: platformAdminProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db.prisma.onboardingDraft.findMany({ where: { tenantId: null, editsTenantId: null }, orderBy: { updatedAt: 'desc' }, take: 50, select: { id: true, data: true, step: true, updatedAt: true } });
     return rows.map((r) => {
       const profile = (r.data as { profile?: { name?: string; slug?: string } }).profile;
       return { id: r.id, name: profile?.name ?? '', slug: profile?.slug ?? '', step: r.step, updatedAt: r.updatedAt };
     });
   }),
 
-  start: publicProcedure.mutation(async ({ ctx }) => ({ id: await createDraft(ctx.db.prisma) })),
+  start: platformAdminProcedure.mutation(async ({ ctx }) => ({ id: await createDraft(ctx.db.prisma) })),
 
   /** A draft prefilled from a live tenant's configuration (credentials excluded: they are typed again). */
-  startFromTenant: publicProcedure.input(z.object({ slug: z.string().min(1).max(60) })).mutation(async ({ ctx, input }) => {
+  startFromTenant: platformAdminProcedure.input(z.object({ slug: z.string().min(1).max(60) })).mutation(async ({ ctx, input }) => {
     const data = await draftFromTenant(ctx, input.slug);
     if (!data) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no tenant "${input.slug}" to copy` });
     return { id: await createDraft(ctx.db.prisma, data) };
   }),
 
-  get: publicProcedure.input(withDraft).query(async ({ ctx, input }) => {
+  get: platformAdminProcedure.input(withDraft).query(async ({ ctx, input }) => {
     const draft = await loadDraft(ctx.db.prisma, keyringFor(ctx.db), input.id);
     const tenant = draft.tenantId ? await ctx.db.prisma.tenant.findUnique({ where: { id: draft.tenantId }, select: { slug: true } }) : null;
     return publicDraft(draft, tenant?.slug ?? null);
   }),
 
   /** Abandoning: the draft row is all there is to remove (nothing else exists before go-live). */
-  discard: publicProcedure.input(withDraft).mutation(async ({ ctx, input }) => {
-    const { count } = await ctx.db.prisma.onboardingDraft.deleteMany({ where: { id: input.id, tenantId: null } });
+  discard: platformAdminProcedure.input(withDraft).mutation(async ({ ctx, input }) => {
+    const { count } = await ctx.db.prisma.onboardingDraft.deleteMany({ where: { id: input.id, tenantId: null, editsTenantId: null } });
     if (count === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'There is no open onboarding draft with this id (already live or discarded).' });
     return { id: input.id, discarded: true as const };
   }),
 
-  checkSlug: publicProcedure.input(z.object({ slug: z.string().max(60) })).query(async ({ ctx, input }) => {
+  checkSlug: platformAdminProcedure.input(z.object({ slug: z.string().max(60) })).query(async ({ ctx, input }) => {
     const issue = await slugIssue(ctx.db.prisma, input.slug);
     return { slug: input.slug, available: issue === null, message: issue };
   }),
 
-  saveProfile: publicProcedure.input(withDraft.extend({ profile: profileInput })).mutation(async ({ ctx, input }) => {
+  saveProfile: platformAdminProcedure.input(withDraft.extend({ profile: profileInput })).mutation(async ({ ctx, input }) => {
     const draft = await editable(ctx, input.id);
-    const profile = { ...input.profile, name: input.profile.name.trim(), slug: input.profile.slug.trim(), baseCurrency: input.profile.baseCurrency.toUpperCase() };
+    const profile = normalizeProfile(input.profile);
     draft.data.profile = profile;
     const issues = await validateProfile(ctx.db.prisma, profile);
     return finish(ctx, draft, 'profile', issues.length ? failed('profile', issues) : { ok: true });
   }),
 
   /** Saves the connections (blank credential fields keep the stored value) and calls each one: wrong credentials or an unreachable system stop here, in words. */
-  saveSystems: publicProcedure.input(withDraft.extend({ systems: systemsInput })).mutation(async ({ ctx, input }) => {
+  saveSystems: platformAdminProcedure.input(withDraft.extend({ systems: systemsInput })).mutation(async ({ ctx, input }) => {
     const draft = await editable(ctx, input.id);
     const secrets: Draft['secrets'] = {};
     for (const c of input.systems.connections) {
@@ -136,7 +137,7 @@ export const onboardingRouter = {
     return finish(ctx, draft, 'systems', issues.length ? failed('systems', issues) : { ok: true });
   }),
 
-  testConnection: publicProcedure.input(withDraft.extend({ connection: connectionInput })).mutation(async ({ ctx, input }) => {
+  testConnection: platformAdminProcedure.input(withDraft.extend({ connection: connectionInput })).mutation(async ({ ctx, input }) => {
     const draft = await loadDraft(ctx.db.prisma, keyringFor(ctx.db), input.id);
     const c = input.connection;
     const typed = Object.fromEntries(Object.entries(c.credentials).filter(([, v]) => v !== ''));
@@ -144,7 +145,7 @@ export const onboardingRouter = {
   }),
 
   /** The ERP's reference data, the canonical codes per lookup table and a suggestion for each. */
-  referenceData: publicProcedure.input(withDraft).query(async ({ ctx, input }) => {
+  referenceData: platformAdminProcedure.input(withDraft).query(async ({ ctx, input }) => {
     const draft = await loadDraft(ctx.db.prisma, keyringFor(ctx.db), input.id);
     const erp = draft.data.systems?.erp as OnboardingErp | undefined;
     const connection = draft.data.systems?.connections.find((c) => c.slot === 'erp');
@@ -158,7 +159,7 @@ export const onboardingRouter = {
     return { ok: loaded.ok, message: loaded.ok ? null : loaded.message, tables, issues: draft.data.mappings ? issues : [] };
   }),
 
-  saveMappings: publicProcedure.input(withDraft.extend({ mappings: mappingsInput })).mutation(async ({ ctx, input }) => {
+  saveMappings: platformAdminProcedure.input(withDraft.extend({ mappings: mappingsInput })).mutation(async ({ ctx, input }) => {
     const draft = await editable(ctx, input.id);
     draft.data.mappings = input.mappings;
     const erp = draft.data.systems?.erp as OnboardingErp | undefined;
@@ -167,7 +168,7 @@ export const onboardingRouter = {
   }),
 
   /** A canonical sample invoice or order as this tenant's ERP payload, with the lookup tables as they are in the form. */
-  preview: publicProcedure.input(withDraft.extend({ object: z.enum(['invoice', 'salesOrder']), mappings: mappingsInput })).mutation(async ({ ctx, input }) => {
+  preview: platformAdminProcedure.input(withDraft.extend({ object: z.enum(['invoice', 'salesOrder']), mappings: mappingsInput })).mutation(async ({ ctx, input }) => {
     const draft = await loadDraft(ctx.db.prisma, keyringFor(ctx.db), input.id);
     const erp = draft.data.systems?.erp;
     if (!erp) return { ok: false as const, errors: [{ mapping: '', field: '', message: 'choose the ERP first', stage: 'request' as const }] };
@@ -179,12 +180,12 @@ export const onboardingRouter = {
     return { ...result, canonical: sample };
   }),
 
-  policies: publicProcedure.input(withDraft.extend({ overrides: policiesInput.shape.overrides.optional() })).query(async ({ ctx, input }) => {
+  policies: platformAdminProcedure.input(withDraft.extend({ overrides: policiesInput.shape.overrides.optional() })).query(async ({ ctx, input }) => {
     const draft = await loadDraft(ctx.db.prisma, keyringFor(ctx.db), input.id);
     return effectivePolicies(input.overrides ?? draft.data.policies?.overrides ?? {});
   }),
 
-  savePolicies: publicProcedure.input(withDraft.extend({ policies: policiesInput })).mutation(async ({ ctx, input }) => {
+  savePolicies: platformAdminProcedure.input(withDraft.extend({ policies: policiesInput })).mutation(async ({ ctx, input }) => {
     const draft = await editable(ctx, input.id);
     draft.data.policies = input.policies;
     const { issues } = validatePolicies(input.policies);
@@ -192,7 +193,7 @@ export const onboardingRouter = {
   }),
 
   /** Checks the templates' variables, then that the lookup tables hold every code the chosen workflows need (reported at the mappings step). */
-  saveWorkflows: publicProcedure.input(withDraft.extend({ workflows: workflowsInput })).mutation(async ({ ctx, input }) => {
+  saveWorkflows: platformAdminProcedure.input(withDraft.extend({ workflows: workflowsInput })).mutation(async ({ ctx, input }) => {
     const draft = await editable(ctx, input.id);
     draft.data.workflows = input.workflows;
     const issues = validateWorkflows(draft.data, input.workflows);
@@ -206,15 +207,16 @@ export const onboardingRouter = {
     return finish(ctx, draft, 'workflows', { ok: true });
   }),
 
-  review: publicProcedure.input(withDraft).query(async ({ ctx, input }) => {
+  review: platformAdminProcedure.input(withDraft).query(async ({ ctx, input }) => {
     const draft = await loadDraft(ctx.db.prisma, keyringFor(ctx.db), input.id);
     const check = draft.tenantId ? ({ ok: true } as const) : await checkAllSteps(ctx, draft);
     return { check, draft: publicDraft(draft, null) };
   }),
 
   /** Go-live, then a test event through one workflow; the signing secrets are in this answer only. */
-  goLive: publicProcedure.input(withDraft).mutation(async ({ ctx, input }) => {
+  goLive: platformAdminProcedure.input(withDraft).mutation(async ({ ctx, input }) => {
     const draft = await editable(ctx, input.id);
+    if (draft.editsTenantId) throw new TRPCError({ code: 'BAD_REQUEST', message: 'This draft edits a live tenant; save it from the tenant overview.' });
     const result = await activate(ctx, draft, '');
     if (!result.ok) return { ok: false as const, step: result.step, issues: result.issues };
     let testEvent = null;
@@ -226,14 +228,14 @@ export const onboardingRouter = {
     return { ok: true as const, activated: result.activated, testEvent };
   }),
 
-  overview: publicProcedure.input(z.object({ slug: z.string().min(1).max(60) })).query(async ({ ctx, input }) => {
+  overview: tenantBySlugInputProcedure('viewer').input(z.object({ slug: z.string().min(1).max(60) })).query(async ({ ctx, input }) => {
     const overview = await tenantOverview(ctx, input.slug);
     if (!overview) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no tenant "${input.slug}"` });
     return overview;
   }),
 
   /** Later edits with the wizard's validation: profile (the slug stays) and policy overrides. */
-  updateProfile: publicProcedure
+  updateProfile: tenantBySlugInputProcedure('tenant_admin')
     .input(z.object({ slug: z.string().min(1).max(60), profile: profileInput.omit({ slug: true }) }))
     .mutation(async ({ ctx, input }) => {
       const tenant = await ctx.db.prisma.tenant.findUnique({ where: { slug: input.slug }, select: { id: true, name: true, region: true, timeZone: true, baseCurrency: true } });
@@ -242,18 +244,26 @@ export const onboardingRouter = {
       if (!isValidTimeZone(input.profile.timeZone) && !issues.some((i) => i.field === 'profile.timeZone')) issues.push({ field: 'profile.timeZone', message: 'is not a time zone' });
       if (issues.length) return failed('profile', issues);
       const after = { name: input.profile.name.trim(), region: input.profile.region, timeZone: input.profile.timeZone, baseCurrency: input.profile.baseCurrency.toUpperCase() };
-      await ctx.db.prisma.tenant.update({ where: { id: tenant.id }, data: after });
-      await recordAudit(ctx.db.prisma, { tenantId: tenant.id, actor: actorOf(ctx), action: 'tenant.update', entityType: 'tenant', entityId: tenant.id, before: tenant, after });
+      // The change and its audit entry commit together.
+      await ctx.db.prisma.$transaction(async (tx) => {
+        await tx.tenant.update({ where: { id: tenant.id }, data: after });
+        await recordAudit(tx, { tenantId: tenant.id, actor: actorOf(ctx), action: 'tenant.update', entityType: 'tenant', entityId: tenant.id, before: tenant, after });
+      });
       return { ok: true } as StepResult;
     }),
 
-  updatePolicies: publicProcedure.input(z.object({ slug: z.string().min(1).max(60), policies: policiesInput })).mutation(async ({ ctx, input }) => {
+  updatePolicies: tenantBySlugInputProcedure('tenant_admin').input(z.object({ slug: z.string().min(1).max(60), policies: policiesInput })).mutation(async ({ ctx, input }) => {
     const tenant = await ctx.db.prisma.tenant.findUnique({ where: { slug: input.slug }, select: { id: true } });
     if (!tenant) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no tenant "${input.slug}"` });
     const { issues, policy } = validatePolicies(input.policies);
     if (issues.length || !policy) return failed('policies', issues);
-    await setTenantPolicy(ctx.db.pool, tenant.id, policy);
-    await recordAudit(ctx.db.prisma, { tenantId: tenant.id, actor: actorOf(ctx), action: 'tenant_policy.update', entityType: 'tenant', entityId: tenant.id, after: policy });
+    await inTransaction(ctx.db.pool, async (client) => {
+      const before = await getTenantPolicy(client, tenant.id);
+      await setTenantPolicy(client, tenant.id, policy);
+      await recordAuditSql(client, { tenantId: tenant.id, actor: actorOf(ctx), action: 'tenant_policy.update', entityType: 'tenant', entityId: tenant.id, before, after: policy });
+    });
     return { ok: true } as StepResult;
   }),
+
+  ...tenantEditProcedures,
 };

@@ -10,6 +10,8 @@ export type WizardStep = (typeof WIZARD_STEPS)[number];
 /** A step's save: saved (and the step the wizard may move to), or the issues and the step that must fix them. */
 export type StepResult = { ok: true } | { ok: false; step: WizardStep; issues: Issue[] };
 
-export function failed(step: WizardStep, issues: Issue[]): StepResult {
+export type StepFailure = Extract<StepResult, { ok: false }>;
+
+export function failed(step: WizardStep, issues: Issue[]): StepFailure {
   return { ok: false, step, issues };
 }

@@ -16,6 +16,11 @@ export async function slugIssue(prisma: PrismaClient, slug: string): Promise<str
   return taken ? `is already used by the tenant "${taken.name}"; choose another` : null;
 }
 
+/** What the wizard stores of a typed profile: trimmed name and slug, upper-case currency. */
+export function normalizeProfile(profile: ProfileDraft): ProfileDraft {
+  return { ...profile, name: profile.name.trim(), slug: profile.slug.trim(), baseCurrency: profile.baseCurrency.trim().toUpperCase() };
+}
+
 export async function validateProfile(prisma: PrismaClient, profile: ProfileDraft): Promise<Issue[]> {
   const issues: Issue[] = [];
   if (profile.name.trim() === '') issues.push({ field: 'profile.name', message: 'is required' });

@@ -1,10 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { findTemplate, instantiateTemplate, type TemplateErp } from '@switchyard/connectors';
-import { createWorkflow, getTenantMapping, listConnections, recordAudit } from '@switchyard/db';
+import { checkCron, createSchedule, createWorkflow, getTenantMapping, listConnections } from '@switchyard/db';
 import { fieldConflict } from '../../errors';
 import { checkDraftGraph } from '../../graph-input';
-import { actorOf } from '../../security/actor';
+import { auditedPrisma } from '../../security/audited';
 import type { TenantContext } from '../../trpc';
 import { keyringFor } from '../connections/platform';
 
@@ -72,19 +72,37 @@ export async function instantiateHandler({ ctx, input }: { ctx: TenantContext; i
   }
   const result = instantiateTemplate(template.id, params);
   if (!result.ok) throw invalid(result.issues);
+  const schedule = result.built.schedule;
+  if (schedule) {
+    // Batch templates come with their schedule; its expression is checked before anything is written.
+    const cron = checkCron(schedule.cron, 'UTC');
+    if (!cron.ok) throw invalid([{ path: 'params.cron', message: cron.message }]);
+  }
   const check = checkDraftGraph(result.built.graph);
   if (!check.ok) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `template ${template.id} built an invalid graph: ${check.issues[0]?.message ?? ''}` });
 
   const name = input.name ?? result.built.name;
-  const created = await createWorkflow(ctx.db.prisma, ctx.tenant.id, { name, description: result.built.description, draftGraph: check.graph });
-  if (!created.ok) throw fieldConflict('name', `a workflow named ${JSON.stringify(name)} already exists in this tenant`);
-  await recordAudit(ctx.db.prisma, {
-    tenantId: ctx.tenant.id,
-    actor: actorOf(ctx),
-    action: 'workflow.create',
-    entityType: 'workflow',
-    entityId: created.id,
-    after: { name, description: result.built.description, template: template.id, overlayVersion: params.overlayVersion ?? null },
+  const created = await auditedPrisma(ctx, async (tx) => {
+    const row = await createWorkflow(tx, ctx.tenant.id, { name, description: result.built.description, draftGraph: check.graph });
+    return {
+      result: row,
+      audit: row.ok
+        ? {
+            action: 'workflow.create',
+            entityType: 'workflow',
+            entityId: row.id,
+            after: { name, description: result.built.description, template: template.id, overlayVersion: params.overlayVersion ?? null, schedule: schedule?.cron ?? null },
+          }
+        : null,
+    };
   });
-  return { id: created.id, name, issues: check.issues };
+  if (!created.ok) throw fieldConflict('name', `a workflow named ${JSON.stringify(name)} already exists in this tenant`);
+  // The schedule starts runs of the published version only: until the draft is published, its slots
+  // are recorded as "no published version" and start nothing.
+  let scheduleId: string | null = null;
+  if (schedule) {
+    const saved = await createSchedule(ctx.db.pool, ctx.tenant.id, { workflowId: created.id, name: `${name} (schedule)`.slice(0, 200), cron: schedule.cron, payload: schedule.payload });
+    if (saved.status === 'saved') scheduleId = saved.schedule.id;
+  }
+  return { id: created.id, name, issues: check.issues, scheduleId };
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { createWorkflow, recordAudit } from '@switchyard/db';
+import { createWorkflow } from '@switchyard/db';
 import { fieldConflict } from '../../errors';
 import { initialDraftGraph } from '../../graph-input';
-import { actorOf } from '../../security/actor';
+import { auditedPrisma } from '../../security/audited';
 import type { TenantContext } from '../../trpc';
 
 export const createWorkflowInput = z.object({
@@ -11,19 +11,19 @@ export const createWorkflowInput = z.object({
 });
 
 export async function createWorkflowHandler({ ctx, input }: { ctx: TenantContext; input: z.infer<typeof createWorkflowInput> }) {
-  const result = await createWorkflow(ctx.db.prisma, ctx.tenant.id, {
-    name: input.name,
-    description: input.description ?? '',
-    draftGraph: initialDraftGraph(input.name),
+  const result = await auditedPrisma(ctx, async (tx) => {
+    const created = await createWorkflow(tx, ctx.tenant.id, {
+      name: input.name,
+      description: input.description ?? '',
+      draftGraph: initialDraftGraph(input.name),
+    });
+    return {
+      result: created,
+      audit: created.ok
+        ? { action: 'workflow.create', entityType: 'workflow', entityId: created.id, after: { name: input.name, description: input.description ?? '' } }
+        : null,
+    };
   });
   if (!result.ok) throw fieldConflict('name', `a workflow named ${JSON.stringify(input.name)} already exists in this tenant`);
-  await recordAudit(ctx.db.prisma, {
-    tenantId: ctx.tenant.id,
-    actor: actorOf(ctx),
-    action: 'workflow.create',
-    entityType: 'workflow',
-    entityId: result.id,
-    after: { name: input.name, description: input.description ?? '' },
-  });
   return { id: result.id };
 }

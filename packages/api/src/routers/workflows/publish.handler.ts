@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { getWorkflow, publishVersion, recordAudit } from '@switchyard/db';
+import { getWorkflow, publishVersion } from '@switchyard/db';
 import { fieldConflict, graphIssuesError, notFound } from '../../errors';
 import { checkGraph, webhookTriggerConfig } from '../../graph-input';
-import { actorOf } from '../../security/actor';
+import { auditInside } from '../../security/audited';
 import { graphSize } from '../../security/audit-diff';
 import type { TenantContext } from '../../trpc';
 import { withoutPins } from '../designer/pins';
@@ -27,18 +27,17 @@ export async function publishHandler({ ctx, input }: { ctx: TenantContext; input
     graph,
     note: input.note ?? '',
     webhookPath: webhookTriggerConfig(graph)?.path ?? null,
-  });
+  }, (tx, published) =>
+    auditInside(ctx, {
+      action: 'workflow.publish',
+      entityType: 'workflow',
+      entityId: input.id,
+      before: { activeVersionId: workflow.activeVersionId },
+      after: { activeVersionId: published.versionId, version: published.version, note: input.note ?? '', draftRevision: workflow.draftRevision, ...graphSize(graph) },
+    })(tx),
+  );
   switch (result.status) {
     case 'published':
-      await recordAudit(ctx.db.prisma, {
-        tenantId: ctx.tenant.id,
-        actor: actorOf(ctx),
-        action: 'workflow.publish',
-        entityType: 'workflow',
-        entityId: input.id,
-        before: { activeVersionId: workflow.activeVersionId },
-        after: { activeVersionId: result.versionId, version: result.version, note: input.note ?? '', draftRevision: workflow.draftRevision, ...graphSize(graph) },
-      });
       return { versionId: result.versionId, version: result.version };
     case 'not_found':
       throw notFound('Workflow', input.id);

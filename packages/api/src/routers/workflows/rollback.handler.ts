@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { getVersion, getWorkflow, publishVersion, recordAudit } from '@switchyard/db';
+import { getVersion, getWorkflow, publishVersion } from '@switchyard/db';
 import { fieldConflict, graphIssuesError, notFound } from '../../errors';
 import { checkGraph, webhookTriggerConfig } from '../../graph-input';
-import { actorOf } from '../../security/actor';
+import { auditInside } from '../../security/audited';
 import type { TenantContext } from '../../trpc';
 import { withoutPins } from '../designer/pins';
 
@@ -35,18 +35,17 @@ export async function rollbackHandler({ ctx, input }: { ctx: TenantContext; inpu
     graph,
     note: input.note || `Rollback to v${input.version}${old.note ? ` (${old.note})` : ''}`.slice(0, 500),
     webhookPath: webhookTriggerConfig(graph)?.path ?? null,
-  });
+  }, (tx, published) =>
+    auditInside(ctx, {
+      action: 'workflow.rollback',
+      entityType: 'workflow',
+      entityId: input.id,
+      before: { activeVersionId: workflow.activeVersionId },
+      after: { activeVersionId: published.versionId, version: published.version, rolledBackTo: input.version },
+    })(tx),
+  );
   switch (result.status) {
     case 'published':
-      await recordAudit(ctx.db.prisma, {
-        tenantId: ctx.tenant.id,
-        actor: actorOf(ctx),
-        action: 'workflow.rollback',
-        entityType: 'workflow',
-        entityId: input.id,
-        before: { activeVersionId: workflow.activeVersionId },
-        after: { activeVersionId: result.versionId, version: result.version, rolledBackTo: input.version },
-      });
       return { versionId: result.versionId, version: result.version, rolledBackTo: input.version };
     case 'not_found':
       throw notFound('Workflow', input.id);

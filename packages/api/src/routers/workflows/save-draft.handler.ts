@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { recordAudit, saveDraft } from '@switchyard/db';
+import { saveDraft } from '@switchyard/db';
 import { graphIssuesError, notFound } from '../../errors';
 import { checkDraftGraph } from '../../graph-input';
-import { actorOf } from '../../security/actor';
+import { auditedPrisma } from '../../security/audited';
 import { graphChangeSummary } from '../../security/audit-diff';
 import type { TenantContext } from '../../trpc';
 
@@ -17,24 +17,26 @@ export const saveDraftInput = z.object({
 export async function saveDraftHandler({ ctx, input }: { ctx: TenantContext; input: z.infer<typeof saveDraftInput> }) {
   const check = checkDraftGraph(input.graph);
   if (!check.ok) throw graphIssuesError('The graph is not valid graph JSON and was not saved', check.issues);
-  // Read for the audit summary only; saveDraft's revision check is what guards the write.
-  const before = await ctx.db.prisma.workflow.findFirst({ where: { tenantId: ctx.tenant.id, id: input.id }, select: { draftGraph: true } });
-  const result = await saveDraft(ctx.db.prisma, ctx.tenant.id, {
-    id: input.id,
-    graph: check.graph,
-    expectedRevision: input.expectedRevision,
+  const result = await auditedPrisma(ctx, async (tx) => {
+    // Read for the audit summary only; saveDraft's revision check is what guards the write.
+    const before = await tx.workflow.findFirst({ where: { tenantId: ctx.tenant.id, id: input.id }, select: { draftGraph: true } });
+    const saved = await saveDraft(tx, ctx.tenant.id, { id: input.id, graph: check.graph, expectedRevision: input.expectedRevision });
+    return {
+      result: saved,
+      audit:
+        saved.status === 'saved'
+          ? {
+              action: 'workflow.save_draft',
+              entityType: 'workflow',
+              entityId: input.id,
+              before: { revision: input.expectedRevision },
+              after: { revision: saved.revision, ...graphChangeSummary(before?.draftGraph, check.graph) },
+            }
+          : null,
+    };
   });
   switch (result.status) {
     case 'saved':
-      await recordAudit(ctx.db.prisma, {
-        tenantId: ctx.tenant.id,
-        actor: actorOf(ctx),
-        action: 'workflow.save_draft',
-        entityType: 'workflow',
-        entityId: input.id,
-        before: { revision: input.expectedRevision },
-        after: { revision: result.revision, ...graphChangeSummary(before?.draftGraph, check.graph) },
-      });
       return { revision: result.revision, issues: check.issues };
     case 'not_found':
       throw notFound('Workflow', input.id);

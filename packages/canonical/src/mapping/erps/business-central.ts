@@ -109,6 +109,35 @@ const invoiceToErp = defineMapping('business-central', {
   },
 });
 
+const vendorBillToErp = defineMapping('business-central', {
+  object: 'vendorBill',
+  direction: 'toErp',
+  canonicalVersion: 1,
+  resource: 'POST /api/v2.0/companies({companyId})/purchaseInvoices',
+  description:
+    "Canonical vendor bill → Business Central purchase invoice with its lines (deep insert): item lines for lines with a sku, G/L account lines for the rest; the supplier's invoice number is BC's vendor invoice number.",
+  fields: {
+    vendorInvoiceNumber: 'number',
+    invoiceDate: 'billDate',
+    postingDate: 'billDate',
+    dueDate: 'dueDate',
+    vendorNumber:
+      "supplier.number ? supplier.number : supplier.externalIds.`business-central` ? supplier.externalIds.`business-central` : $error('supplier needs a number (the Business Central vendor) or externalIds.business-central')",
+    currencyCode: "$lookup('currencies', currency)",
+    purchaseInvoiceLines: {
+      each: 'lines',
+      fields: {
+        sequence: 'lineNumber * 10000',
+        lineType: "sku ? 'Item' : 'Account'",
+        lineObjectNumber: "sku ? sku : $lookup('accounts', account)",
+        description: '$substring(description, 0, 100)',
+        quantity: '$number(quantity)',
+        directUnitCost: '$number(unitPrice)',
+      },
+    },
+  },
+});
+
 const journalEntryToErp = defineMapping('business-central', {
   object: 'journalEntry',
   direction: 'toErp',
@@ -201,4 +230,4 @@ const invoiceFromErp = defineMapping('business-central', {
   },
 });
 
-export const businessCentralMappings = [customerToErp, salesOrderToErp, invoiceToErp, journalEntryToErp, customerFromErp, invoiceFromErp];
+export const businessCentralMappings = [customerToErp, salesOrderToErp, invoiceToErp, vendorBillToErp, journalEntryToErp, customerFromErp, invoiceFromErp];

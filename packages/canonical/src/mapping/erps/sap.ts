@@ -16,7 +16,7 @@ const salesArea = {
   SalesOrganization: "$lookup('companyCodes', legalEntity)",
   DistributionChannel: "'10'",
 };
-const singleTaxCode = "$count(taxes) > 1 ? $error('has ' & $count(taxes) & ' tax codes; an SAP billing item takes one') : $lookup('taxCodes', taxes[0].taxCode)";
+const singleTaxAmount = "$count(taxes) > 1 ? $error('has ' & $count(taxes) & ' tax codes; an SAP billing item takes one') : $sumDecimals(taxes.amount)";
 
 const salesOrderToErp = defineMapping('sap', {
   object: 'salesOrder',
@@ -65,7 +65,6 @@ const invoiceToErp = defineMapping('sap', {
     DocumentReferenceID: '$substring(number, 0, 16)',
     PurchaseOrderByCustomer: '$substring(customerPurchaseOrder, 0, 35)',
     BillingDocumentDate: '$odataDate(issueDate)',
-    NetDueDate: '$odataDate(dueDate)',
     TransactionCurrency: "$lookup('currencies', currency)",
     CustomerPaymentTerms: "$lookup('paymentTerms', paymentTerms)",
     TotalNetAmount: 'subtotal',
@@ -79,10 +78,10 @@ const invoiceToErp = defineMapping('sap', {
         BillingQuantity: 'quantity',
         BillingQuantityUnit: "unitOfMeasure ? unitOfMeasure : 'EA'",
         NetAmount: 'amount',
-        TaxAmount: '$sumDecimals(taxes.amount)',
-        TaxCode: singleTaxCode,
+        // SAP derives the tax code and the revenue account from tax classification and account
+        // determination: A_BillingDocumentItem has neither field, only the tax amount.
+        TaxAmount: singleTaxAmount,
         TransactionCurrency: "$lookup('currencies', $root.currency)",
-        GLAccount: "$lookup('accounts', account)",
       },
     },
   },
@@ -92,27 +91,27 @@ const journalEntryToErp = defineMapping('sap', {
   object: 'journalEntry',
   direction: 'toErp',
   canonicalVersion: 1,
-  resource: 'POST journal entry (Journal Entry – Post, JSON form)',
-  description: 'Canonical journal entry → SAP journal entry: document type SA, items with S (debit) / H (credit) and signed amounts.',
+  resource: 'SOAP JournalEntryCreateRequestConfirmation_In (JournalEntryBulkCreateRequest)',
+  description:
+    'Canonical journal entry → the JournalEntry of a JournalEntryBulkCreateRequest (SOAP), in its JSON form: document type SA, items with S (debit) / H (credit) and signed amounts; the connector writes the envelope and puts TransactionCurrency on every amount as its currencyCode.',
   fields: {
     CompanyCode: "$lookup('companyCodes', legalEntity)",
     AccountingDocumentType: "'SA'",
-    DocumentDate: '$odataDate(documentDate ? documentDate : postingDate)',
-    PostingDate: '$odataDate(postingDate)',
-    TransactionCurrency: "$lookup('currencies', currency)",
-    ExchangeRate: 'exchangeRate',
     DocumentReferenceID: '$substring(number ? number : id, 0, 16)',
-    AccountingDocumentHeaderText: '$substring(memo, 0, 25)',
-    to_JournalEntryItem: {
+    DocumentHeaderText: '$substring(memo, 0, 25)',
+    DocumentDate: 'documentDate ? documentDate : postingDate',
+    PostingDate: 'postingDate',
+    TransactionCurrency: "$lookup('currencies', currency)",
+    Item: {
       each: 'lines',
       fields: {
         ReferenceDocumentItem: '$string(lineNumber)',
         GLAccount: "$lookup('accounts', account)",
         // SAP's debit/credit indicator: S (Soll) debit, H (Haben) credit; credits carry a minus sign.
-        DebitCreditCode: "$number(debit) > 0 ? 'S' : 'H'",
         AmountInTransactionCurrency: "$number(debit) > 0 ? debit : '-' & credit",
+        DebitCreditCode: "$number(debit) > 0 ? 'S' : 'H'",
         DocumentItemText: '$substring(memo, 0, 50)',
-        CostCenter: 'costCenter',
+        'AccountAssignment.CostCenter': 'costCenter',
       },
     },
   },

@@ -8,9 +8,11 @@ const EXTERNAL_KEY: Record<string, string> = {
   customers: 'number',
   salesOrders: 'externalDocumentNumber',
   salesInvoices: 'externalDocumentNumber',
+  // The vendor's own invoice number is the natural key of a purchase invoice.
+  purchaseInvoices: 'vendorInvoiceNumber',
   journals: 'code',
 };
-const LINES: Record<string, string> = { salesOrders: 'salesOrderLines', salesInvoices: 'salesInvoiceLines', journals: 'journalLines' };
+const LINES: Record<string, string> = { salesOrders: 'salesOrderLines', salesInvoices: 'salesInvoiceLines', purchaseInvoices: 'purchaseInvoiceLines', journals: 'journalLines' };
 
 interface BcRecord extends Record<string, unknown> {
   id: string;

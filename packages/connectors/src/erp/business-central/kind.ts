@@ -4,7 +4,7 @@ import { defineRecordKind } from '../common/record-kind';
 
 /** Browser-safe: the `business-central.record` node kind and what a Business Central connection holds. */
 
-export const BC_RECORD_TYPES = ['customers', 'salesOrders', 'salesInvoices', 'journals', 'generalLedgerEntries'] as const;
+export const BC_RECORD_TYPES = ['customers', 'salesOrders', 'salesInvoices', 'purchaseInvoices', 'journals', 'generalLedgerEntries'] as const;
 export const BC_DEFAULT_SCOPE = 'https://api.businesscentral.dynamics.com/.default';
 
 export const businessCentralRecord = defineRecordKind({

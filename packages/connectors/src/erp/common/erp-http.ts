@@ -14,6 +14,8 @@ export interface ErpRequest {
   json?: unknown;
   /** Sent as application/x-www-form-urlencoded (token endpoints). */
   form?: URLSearchParams;
+  /** Sent as is with its content type (SOAP envelopes). */
+  raw?: { body: string; contentType: string };
   /** Send the step's idempotency key (`Idempotency-Key`), for APIs that replay a repeated request. */
   idempotent?: boolean;
 }
@@ -82,6 +84,9 @@ export class ErpHttp {
     if (request.form) {
       body = request.form.toString();
       headers.set('Content-Type', 'application/x-www-form-urlencoded');
+    } else if (request.raw) {
+      body = request.raw.body;
+      headers.set('Content-Type', request.raw.contentType);
     } else if (request.json !== undefined) {
       body = JSON.stringify(request.json);
       if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');

@@ -1,6 +1,8 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { sameOrigin, type ErpHttp, type ErpRequest, type ErpResponse } from '../common/erp-http';
 import type { OAuthClientCredentials } from '../common/oauth2';
 import type { QueryOptions, QueryResult, RecordOperations, RecordRef, RecordResult } from '../common/record-executor';
+import { buildJournalEntryEnvelope, JOURNAL_ENTRY_SOAP_PATH, JournalEntryPayloadError, readJournalEntryConfirmation, readSoapFault, SOAP_ACTION } from './journal-entry-soap';
 
 export const ODATA_PREFIX = '/sap/opu/odata/sap';
 
@@ -20,8 +22,12 @@ export const SAP_SETS: Record<string, SetInfo> = {
   A_JournalEntry: { service: 'API_JOURNALENTRY_SRV', key: 'AccountingDocument', externalKey: 'DocumentReferenceID', nav: 'to_Item', updatable: false, deletable: false },
 };
 
-/** SAP Gateway's `{ error: { code, message: { value }, innererror: { errordetails } } }`. */
+/** SAP Gateway's `{ error: { code, message: { value }, innererror: { errordetails } } }`, or a SOAP fault. */
 export function describeSapError(body: unknown, text: string): string | undefined {
+  if (typeof body === 'string' && /Fault/.test(text)) {
+    const fault = readSoapFault(text);
+    if (fault) return `SOAP fault ${fault.code}: ${fault.message}`;
+  }
   const error = (body as { error?: { code?: string; message?: { value?: string } | string; innererror?: { errordetails?: Array<{ message?: string; propertyref?: string }> } } } | null)
     ?.error;
   if (!error) return /<title>([^<]*)<\/title>/i.exec(text)?.[1] ?? undefined;
@@ -42,12 +48,18 @@ export interface SapSettings {
   authMethod: 'basic' | 'oauth2';
   username?: string;
   password?: string;
+  /** The step's idempotency key: the SOAP message id is derived from it, so SAP recognises a re-sent posting. */
+  idempotencyKey?: string;
 }
+
+/** Journal entries are read over OData but posted through the SOAP service. */
+const SOAP_POSTED = new Set(['A_JournalEntry']);
 
 type SapEntity = Record<string, unknown> & { __metadata?: { etag?: string } };
 
 /**
- * SAP S/4HANA Cloud OData v2. Writes need the CSRF handshake: a GET with `x-csrf-token: Fetch` opens a
+ * SAP S/4HANA Cloud OData v2, and the SOAP service that posts journal entries (journal-entry-soap.ts,
+ * no CSRF handshake there). OData writes need the CSRF handshake: a GET with `x-csrf-token: Fetch` opens a
  * session (cookie) and hands out a token; both go with every modifying request. The session is kept
  * per connection; when SAP answers 403 `x-csrf-token: Required` (session expired), the token is
  * fetched again and the write retried once.
@@ -160,6 +172,7 @@ export class SapClient implements RecordOperations {
   }
 
   async create(set: string, payload: unknown): Promise<RecordResult> {
+    if (SOAP_POSTED.has(set)) return this.postJournalEntry(set, payload);
     const response = await this.write(set, { method: 'POST', url: this.setUrl(set), json: payload });
     if (response.status !== 201) throw this.http.failure(response);
     return { ...this.result(set, (response.body as { d: SapEntity }).d), created: true };
@@ -184,6 +197,47 @@ export class SapClient implements RecordOperations {
     const existing = await this.resolve(set, ref);
     if (!existing) throw this.http.permanent('not_found', `no ${set} with ${ref.id ?? ref.externalId}`);
     return this.patch(set, existing, payload as Record<string, unknown>);
+  }
+
+  /**
+   * Posts one journal entry through JournalEntryCreateRequestConfirmation_In. The message id comes
+   * from the step's idempotency key and the document reference, so a retry after a lost answer is the
+   * same message, which SAP answers with its first confirmation instead of posting again. SAP answers
+   * business errors with HTTP 200 and a log: those are permanent failures carrying SAP's messages.
+   */
+  private async postJournalEntry(set: string, payload: unknown): Promise<RecordResult> {
+    const reference = (payload as { DocumentReferenceID?: unknown } | null)?.DocumentReferenceID;
+    const messageId = this.settings.idempotencyKey
+      ? createHash('sha256').update(`${this.settings.idempotencyKey}\0${String(reference ?? '')}`).digest('hex').slice(0, 32).toUpperCase()
+      : randomUUID().replace(/-/g, '').toUpperCase();
+    let envelope: string;
+    try {
+      envelope = buildJournalEntryEnvelope(payload, { messageId, now: new Date(), ...(this.settings.username ? { createdByUser: this.settings.username } : {}) });
+    } catch (err) {
+      if (err instanceof JournalEntryPayloadError) throw this.http.permanent('invalid_payload', `journal entry: ${err.message}`);
+      throw err;
+    }
+    const response = await this.call({
+      method: 'POST',
+      url: `${this.settings.baseUrl}${JOURNAL_ENTRY_SOAP_PATH}`,
+      headers: { Accept: 'text/xml', SOAPAction: `"${SOAP_ACTION}"` },
+      raw: { body: envelope, contentType: 'text/xml; charset=utf-8' },
+    });
+    if (response.status === 500) {
+      // A Client fault is a request SAP cannot read (no retry mends it); a Server fault is SAP's own trouble.
+      const fault = readSoapFault(response.text);
+      if (fault) throw this.http.failure(response, fault.code === 'Client' ? { retryable: false, code: 'rejected' } : { retryable: true });
+    }
+    if (response.status !== 200) throw this.http.failure(response);
+    const confirmation = readJournalEntryConfirmation(response.text);
+    if (!confirmation) throw this.http.permanent('unexpected_response', `${response.label} did not answer with a JournalEntryBulkCreateConfirmation`);
+    if (!confirmation.posted) {
+      throw this.http.permanent('rejected', `${response.label} did not post the journal entry: ${confirmation.log.join('; ') || 'no log'}`);
+    }
+    const posted = await this.byKey(set, confirmation.accountingDocument);
+    if (posted) return { ...this.result(set, posted), created: true };
+    const { accountingDocument, companyCode, fiscalYear } = confirmation;
+    return { id: accountingDocument, record: { AccountingDocument: accountingDocument, CompanyCode: companyCode, FiscalYear: fiscalYear }, created: true };
   }
 
   private async patch(set: string, existing: SapEntity, body: Record<string, unknown>): Promise<RecordResult> {
@@ -216,7 +270,8 @@ export class SapClient implements RecordOperations {
   /** Server-driven paging (`__next`), stopping after `maxRecords`. */
   async query(set: string, filter: unknown, options: QueryOptions): Promise<QueryResult> {
     if (filter !== undefined && filter !== null && typeof filter !== 'string') throw this.http.permanent('invalid_config', 'filter must give an OData $filter string');
-    const params: Record<string, string> = { $top: String(options.maxRecords + 1) };
+    // Items come with their document ($expand), as get returns them, so a query's records are complete.
+    const params: Record<string, string> = { $top: String(options.maxRecords + 1), $expand: this.info(set).nav };
     if (typeof filter === 'string' && filter.trim() !== '') params.$filter = filter;
     let url: URL | undefined = this.setUrl(set, undefined, params);
     const records: unknown[] = [];

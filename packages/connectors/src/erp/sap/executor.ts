@@ -13,6 +13,7 @@ export function sapClientFor(
   connection: { baseUrl: string; config: Record<string, unknown>; credentials: Record<string, unknown> },
   signal: AbortSignal,
   correlationId?: string,
+  idempotencyKey?: string,
 ): SapClient {
   const config = connection.config as { authMethod: 'basic' | 'oauth2'; tokenUrl?: string };
   const creds = connection.credentials as { username?: string; password?: string; clientId?: string; clientSecret?: string };
@@ -36,13 +37,19 @@ export function sapClientFor(
           clientAuth: 'basic',
         })
       : undefined;
-  return new SapClient({ baseUrl: connection.baseUrl, authMethod: config.authMethod, username: creds.username, password: creds.password }, http, oauth, deps.sessions, key);
+  return new SapClient(
+    { baseUrl: connection.baseUrl, authMethod: config.authMethod, username: creds.username, password: creds.password, ...(idempotencyKey ? { idempotencyKey } : {}) },
+    http,
+    oauth,
+    deps.sessions,
+    key,
+  );
 }
 
 export function createSapExecutor(deps: ErpDeps): NodeExecutor {
   return defineExecutor(sapRecord, async (ctx, config, input) => {
     const connection = await requireConnection(ctx, config.connectionId, sapConnection);
-    const client = sapClientFor(deps, connection, ctx.signal, ctx.correlationId);
+    const client = sapClientFor(deps, connection, ctx.signal, ctx.correlationId, ctx.idempotencyKey);
     return runRecordOperation(ctx, deps, sapRecord.kind, 'sap', config, input, client);
   });
 }

@@ -9,7 +9,7 @@ export const SAP_RECORD_TYPES = ['A_SalesOrder', 'A_BillingDocument', 'A_Journal
 export const sapRecord = defineRecordKind({
   kind: 'sap.record',
   displayName: 'SAP S/4HANA record',
-  description: 'Creates, upserts (by a reference field), reads or queries SAP S/4HANA Cloud documents over OData v2 with the CSRF handshake.',
+  description: 'Creates, upserts (by a reference field), reads or queries SAP S/4HANA Cloud documents over OData v2 with the CSRF handshake; journal entries are posted through the SOAP service JournalEntryCreateRequestConfirmation_In.',
   icon: 'database',
   recordTypes: SAP_RECORD_TYPES,
   operations: ['upsert', 'create', 'get', 'query', 'update', 'delete'],
