@@ -23,7 +23,7 @@ test.describe('signed out', () => {
     await signIn(page, ADMIN_EMAIL, 'not-the-password');
     await expect(page.getByTestId('sign-in-error')).toHaveText('Wrong email or password.');
     await expect(page).toHaveURL(/\/sign-in/);
-    await page.screenshot({ path: 'test-results/sign-in-error.png' });
+    await page.screenshot({ path: 'docs/screenshots/sign-in.png' });
 
     // The tRPC API refuses an anonymous caller too (not only the pages).
     const res = await page.request.get('/api/trpc/workflows.list', { headers: { 'x-switchyard-tenant': 'acme' } });
@@ -43,7 +43,7 @@ test('an admin adds a viewer, who sees the tenant read-only and can sign out', a
   await expect(handover).toContainText(email);
   const password = (await handover.locator('code').textContent())!.trim();
   await expect(page.locator(`[data-testid="member-row"][data-email="${email}"]`)).toContainText('Vic Viewer');
-  await page.screenshot({ path: 'test-results/users-page.png' });
+  await page.screenshot({ path: 'docs/screenshots/users.png' });
 
   const context = await browser.newContext(signedOut);
   const viewer = await context.newPage();
@@ -57,7 +57,7 @@ test('an admin adds a viewer, who sees the tenant read-only and can sign out', a
   await expect(viewer.getByTestId('new-workflow')).toHaveCount(0);
   await expect(viewer.getByTestId('nav-users')).toHaveCount(0);
   await expect(viewer.getByTestId('nav-onboarding')).toHaveCount(0);
-  await viewer.screenshot({ path: 'test-results/viewer-workflows.png' });
+  await viewer.screenshot({ path: test.info().outputPath('viewer-workflows.png') });
   await viewer.getByTestId('workflow-row').first().getByRole('link').first().click();
   await expect(viewer.getByTestId('read-only')).toBeVisible();
   await expect(viewer.getByTestId('publish')).toHaveCount(0);

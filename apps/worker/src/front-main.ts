@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL?.trim();
   if (!url) throw new Error('DATABASE_URL is not set: the front server accepts webhooks into that database');
   const kind = process.env.SWITCHYARD_DATABASE_KIND === 'pglite' ? 'pglite' : 'postgres';
-  const database = await openDatabase({ url, kind, applicationName: 'switchyard-ingress' });
+  // Ingress runs as the app role under row-level security, in the tenant scope handleWebhook opens.
+  const database = await openDatabase({ url, kind, applicationName: 'switchyard-ingress', role: 'app' });
   const front = await startFrontServer({
     port: portFrom('PORT', 3000),
     host: process.env.HOST?.trim() || '127.0.0.1',

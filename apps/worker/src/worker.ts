@@ -155,19 +155,19 @@ export class Worker {
     // claim, leases, timers and schedules around it are the pool's 'dispatch' scope (start.ts).
     const done = withTenant(run.tenantId, () =>
       executeRun({
-      run,
-      store: this.store,
-      executors: this.executors,
-      clock: this.clock,
-      logger,
-      signal: drain.signal,
-      // Tenant and workflow retry/timeout overrides; the engine applies node policies on top.
-      defaults: run.policyDefaults,
-      // The trigger step rides with the first step's commit: one transaction less per run.
-      deferTriggerCommit: true,
-      // Transforms, conditions and validations are group-committed (engine: ExecuteRunParams.pureKinds).
-      pureKinds: PURE_NODE_KINDS,
-    }),
+        run,
+        store: this.store,
+        executors: this.executors,
+        clock: this.clock,
+        logger,
+        signal: drain.signal,
+        // Tenant and workflow retry/timeout overrides; the engine applies node policies on top.
+        defaults: run.policyDefaults,
+        // The trigger step rides with the first step's commit: one transaction less per run.
+        deferTriggerCommit: true,
+        // Transforms, conditions and validations are group-committed (engine: ExecuteRunParams.pureKinds).
+        pureKinds: PURE_NODE_KINDS,
+      }),
     )
       .then(async (outcome) => {
         if (outcome.kind === 'aborted') await releaseRun(this.opts.pool, run.id, run.leaseToken);

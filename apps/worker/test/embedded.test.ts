@@ -12,7 +12,8 @@ import { Worker } from '../src/worker';
 /**
  * The embedded default as `pnpm start` wires it (minus the web server): PGlite behind its socket,
  * migrations, the demo seed, the demo ledger and an in-process worker. The demo invoice runs end to
- * end and a second start on the same folder keeps the data and does not seed twice.
+ * end and a second start on the same folder keeps the data and does not seed twice. Like start.ts,
+ * the worker's pool is the app role under row-level security with the 'dispatch' fallback scope.
  */
 describe('embedded stack (PGlite)', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-embedded-'));
@@ -24,7 +25,7 @@ describe('embedded stack (PGlite)', () => {
   beforeAll(async () => {
     embedded = await startEmbeddedPostgres({ dataDir });
     await migrate(embedded.url);
-    db = await openDatabase({ url: embedded.url, kind: 'pglite' });
+    db = await openDatabase({ url: embedded.url, kind: 'pglite', role: 'app', unscopedStatements: 'dispatch' });
     receiver = await startDemoReceiver(0);
     expect(await seedDemo(db.prisma, { receiverUrl: receiver.url })).toEqual({ seeded: true });
     worker = new Worker({
@@ -82,7 +83,7 @@ describe('embedded stack (PGlite)', () => {
     await embedded.stop();
     embedded = await startEmbeddedPostgres({ dataDir });
     expect((await migrate(embedded.url)).applied).toEqual([]);
-    db = await openDatabase({ url: embedded.url, kind: 'pglite' });
+    db = await openDatabase({ url: embedded.url, kind: 'pglite', role: 'app', unscopedStatements: 'dispatch' });
     expect(await seedDemo(db.prisma, { receiverUrl: receiver.url })).toEqual({ seeded: false });
     expect(await db.prisma.run.count({ where: { tenant: { slug: 'acme' } } })).toBe(1);
     worker = new Worker({

@@ -105,8 +105,10 @@ export async function explainAnalyze(pool: pg.Pool, name: string, statement: Rec
 
 /** A plan for the report: long plans (one branch per enumerated status/trigger) cut after `maxLines`. */
 export function clipPlan(plan: string, maxLines: number): string {
-  const lines = plan.split('\n');
-  if (lines.length <= maxLines) return plan;
-  const tail = lines.filter((l) => /^(Planning|Execution) Time|^\s*Buffers: shared/.test(l) && lines.indexOf(l) >= maxLines).slice(-3);
+  // A platform statement's tenant list is 50 UUIDs on each line that names it.
+  const compact = plan.replace(/'\{([0-9a-f-]{36},){3,}[0-9a-f-]{36}\}'/g, (list) => `'{…${list.split(',').length} ids…}'`);
+  const lines = compact.split('\n');
+  if (lines.length <= maxLines) return compact;
+  const tail = lines.slice(maxLines).filter((l) => /^(Planning|Execution) Time/.test(l));
   return [...lines.slice(0, maxLines), `  … ${lines.length - maxLines} more lines (further branches of the same shape)`, ...tail].join('\n');
 }

@@ -41,7 +41,7 @@ export { ANONYMOUS_ACTOR, actorOf, apiKeyActor } from './security/actor';
 
 // Sign-in (better-auth, sessions in the database) and per-tenant roles.
 export { authFor, sessionUserOf } from './auth/server-auth';
-export { ensureFirstAdmin, signInInstructions, ADMIN_EMAIL_ENV, ADMIN_PASSWORD_ENV, DEFAULT_ADMIN_EMAIL, type FirstAdminResult } from './auth/first-admin';
+export { bootstrapFirstAdmin, ensureFirstAdmin, signInInstructions, ADMIN_EMAIL_ENV, ADMIN_PASSWORD_ENV, DEFAULT_ADMIN_EMAIL, type FirstAdminResult } from './auth/first-admin';
 export { createPasswordUser } from './auth/users';
 export { mayReadMetrics, METRICS_TOKEN_ENV } from './auth/metrics-access';
 export { TENANT_ROLES, ROLE_LABELS, roleAtLeast, type SessionUser, type TenantRole } from './auth/roles';

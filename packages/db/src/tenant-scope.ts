@@ -32,15 +32,15 @@ export const APP_ROLE = 'switchyard_app';
  * rows of many tenants by nature; everything a user or API key does runs `withTenant`.
  */
 export const PLATFORM_REASONS = {
-  dispatch: 'the worker claims due runs across tenants, renews and releases leases, wakes timers',
-  schedules: 'the scheduler fires due cron slots of every tenant',
-  retention: 'the retention purge deletes expired history of every tenant',
-  'status-out': 'the status webhook sender fans out and delivers outbox rows of every tenant',
+  dispatch:
+    "the worker process's own system work (its pool's fallback scope): claims across tenants, leases, " +
+    'timers, schedules, history retention, the status-out sender, trigger hosts, the demo seed; each run it executes is narrowed to its tenant',
+  retention: 'ingress purges expired webhook-ids of every tenant',
   'platform-dashboards': 'a platform admin looks at dashboards and metrics over all tenants',
   'platform-admin': 'a platform admin manages tenants, memberships and onboarding',
   'sign-in': 'signing in lists the memberships of one user across tenants',
   'api-key': 'an API key names its tenant: the one lookup of a key by its public prefix',
-  'event-hosts': 'trigger hosts (brokers, files, SQL polls) list the active triggers of every tenant',
+  'secret-rotation': 'db:rotate-secrets re-encrypts the secrets of every tenant with a new key',
   seed: 'the demo seed and tests prepare data for several tenants',
 } as const;
 
@@ -48,7 +48,14 @@ export type PlatformReason = keyof typeof PLATFORM_REASONS;
 
 export type DbScope = { kind: 'tenant'; tenantId: string } | { kind: 'platform'; reason: PlatformReason };
 
-const scopes = new AsyncLocalStorage<DbScope>();
+/**
+ * One store per process, not per module instance: Next.js bundles this package into several server
+ * chunks (route handlers, instrumentation, server components), and the pool, cached on globalThis,
+ * may come from another chunk than the code opening the scope. Separate stores would leave that
+ * pool's statements unscoped (seeing nothing).
+ */
+const STORE_KEY = Symbol.for('switchyard.db.tenantScopes');
+const scopes: AsyncLocalStorage<DbScope> = ((globalThis as Record<symbol, unknown>)[STORE_KEY] ??= new AsyncLocalStorage<DbScope>()) as AsyncLocalStorage<DbScope>;
 
 /** Runs `work` with the database scoped to one tenant: RLS shows and accepts only its rows. */
 export function withTenant<T>(tenantId: string, work: () => T | PromiseLike<T>): Promise<T> {

@@ -170,6 +170,15 @@ for (const backend of backends) {
       for (const { expected, got } of seen) expect(got).toEqual([expected]);
     });
 
+    it('shares one scope between copies of the module, as Next.js bundles it into several chunks', async () => {
+      // A second instance of tenant-scope.ts (another module id), like a second server chunk: the
+      // pool was made by the first copy, the scope is opened by the second.
+      const copy = (await import('../src/tenant-scope?second-chunk')) as typeof import('../src/tenant-scope');
+      expect(copy.withTenant).not.toBe(withTenant);
+      expect(await copy.withTenant(a.tenantId, () => app.prisma.run.count())).toBe(3);
+      expect(await copy.withTenant(b.tenantId, () => app.pool.query('SELECT count(*)::int AS n FROM runs'))).toMatchObject({ rows: [{ n: 2 }] });
+    });
+
     it('opens all tenants only in a named platform scope', async () => {
       expect(await asPlatform('dispatch', () => app.prisma.run.count())).toBe(5);
       const { rows } = await asPlatform('retention', () =>

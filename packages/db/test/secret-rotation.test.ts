@@ -120,4 +120,23 @@ describe.each(backends)('key rotation over every encrypted column on $name', (ba
     expect(await keyIds()).toEqual(beforeFailure);
     expect(await resolveConnection(db.pool, next, tenantId, 'erp')).toMatchObject({ credentials: { token: PLANTED } });
   });
+
+  it.skipIf(Boolean(backend.skipReason))('sees every tenant under row-level security, also through the app role', async () => {
+    const { tenantId } = await publishWorkflow(db);
+    const saved = await createConnection(db.pool, keyringOf(oldKey), tenantId, { name: 'rls', system: 'rest', baseUrl: 'https://rls.example', config: {}, credentials: { token: PLANTED } });
+    expect(saved.status).toBe('saved');
+    // Leave only rows under oldKey so the rotation can open all of them.
+    await db.pool.query(`DELETE FROM webhook_secrets`);
+    await db.pool.query(`DELETE FROM connections WHERE key_id <> $1`, [oldKey.id]);
+    await db.pool.query(`DELETE FROM status_subscriptions WHERE key_id <> $1`, [oldKey.id]);
+    await db.pool.query(`UPDATE onboarding_drafts SET encrypted_secrets = NULL, key_id = NULL WHERE key_id <> $1`, [oldKey.id]);
+    const app = await openDatabase({ url: test.url, kind: backend.name, poolMax: 2, role: 'app' });
+    try {
+      const result = await rotateSecrets(app.pool, oldKey, newKey);
+      expect(result.byColumn['connections.encrypted_credentials']).toBe(1);
+    } finally {
+      await app.close();
+    }
+    expect(await resolveConnection(db.pool, keyringOf(newKey), tenantId, 'rls')).toMatchObject({ credentials: { token: PLANTED } });
+  });
 });

@@ -195,3 +195,25 @@ describe('faults', () => {
     expect(sim.records('customers', TENANT)).toHaveLength(1);
   });
 });
+
+describe('purchase invoices', () => {
+  it('creates a draft purchase invoice with item and G/L lines priced by direct unit cost, and names a missing vendor', async () => {
+    const created = await send('POST', '/purchaseInvoices', {
+      vendorNumber: 'V2001',
+      vendorInvoiceNumber: 'CC-INV-1',
+      invoiceDate: '2026-03-10',
+      purchaseInvoiceLines: [
+        { lineType: 'Item', lineObjectNumber: 'SERVO-M3', quantity: 4, directUnitCost: 85.5 },
+        { lineType: 'Account', lineObjectNumber: '61300', description: 'Freight', quantity: 1, directUnitCost: 18 },
+      ],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ number: 'P-INV108001', vendorInvoiceNumber: 'CC-INV-1', status: 'Draft', totalAmountExcludingTax: 360 });
+    const missingVendor = await send('POST', '/purchaseInvoices', { vendorInvoiceNumber: 'CC-INV-2' });
+    expect(missingVendor.status).toBe(400);
+    expect(String(at(missingVendor.body, 'error', 'message'))).toContain('vendorId or vendorNumber');
+    const filtered = await get(`/purchaseInvoices?$filter=vendorInvoiceNumber eq 'CC-INV-1'&$expand=purchaseInvoiceLines`);
+    expect(at(filtered.body, 'value', 0, 'purchaseInvoiceLines', 1)).toMatchObject({ lineType: 'Account', amountExcludingTax: 18 });
+  });
+});
+

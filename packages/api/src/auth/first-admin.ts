@@ -1,3 +1,4 @@
+import { openDatabase } from '@switchyard/db';
 import type { ApiDatabase } from '../trpc';
 import { authFor } from './server-auth';
 import { createPasswordUser, generatePassword } from './users';
@@ -56,4 +57,22 @@ export function signInInstructions(result: FirstAdminResult, baseUrl: string): s
   else if (result.created || result.passwordReset) lines.push(`  with the password from ${ADMIN_PASSWORD_ENV}`);
   else lines.push(`  with the password printed at first start (restart with ${ADMIN_PASSWORD_ENV}=… to set a new one)`);
   return lines.join('\n');
+}
+
+/**
+ * What the web server does at start: ensures the first admin over its own short-lived connection
+ * (not the request handlers' shared handle, whose scoping belongs to the routes' bundle) and returns
+ * the lines to print.
+ */
+export async function bootstrapFirstAdmin(env: Record<string, string | undefined> = process.env): Promise<string> {
+  const url = env.DATABASE_URL?.trim();
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const db = await openDatabase({ url, kind: env.SWITCHYARD_DATABASE_KIND === 'pglite' ? 'pglite' : 'postgres', applicationName: 'switchyard-web-start', poolMax: 1 });
+  try {
+    const result = await ensureFirstAdmin(db, env);
+    const port = env.SWITCHYARD_PUBLIC_PORT ?? env.PORT ?? '3000';
+    return signInInstructions(result, env.SWITCHYARD_PUBLIC_URL?.trim() || `http://localhost:${port}`);
+  } finally {
+    await db.close();
+  }
 }

@@ -7,6 +7,7 @@ import { assertPostgresUrl } from '../database-url';
 import { openDatabase } from '../database';
 import { loadSecretKeyring, SECRET_KEY_ENV } from '../secrets/key';
 import { rotateSecrets } from '../secrets/rotate';
+import { asPlatform } from '../tenant-scope';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL?.trim();
@@ -21,9 +22,11 @@ async function main(): Promise<void> {
     process.stderr.write(`db:rotate-secrets needs ${SECRET_KEY_ENV}=<new key>,<old key> (two base64 keys, the new one first).\n`);
     process.exit(2);
   }
-  const db = await openDatabase({ url, kind: 'postgres', poolMax: 2 });
+  // The app role under row-level security (forced RLS hides every row from an owner that is not
+  // superuser), across tenants in the narrow 'secret-rotation' scope.
+  const db = await openDatabase({ url, kind: 'postgres', poolMax: 2, role: 'app' });
   try {
-    const result = await rotateSecrets(db.pool, previous[0]!, keyring.current);
+    const result = await asPlatform('secret-rotation', () => rotateSecrets(db.pool, previous[0]!, keyring.current));
     for (const [column, count] of Object.entries(result.byColumn)) process.stdout.write(`${column}: ${count} row(s)\n`);
     process.stdout.write(`Re-encrypted ${result.rotated} secret(s) with key ${result.newKeyId}. Now set ${SECRET_KEY_ENV} to the new key alone.\n`);
   } finally {
