@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ROLE, asPlatform, inTransaction, migrate, openDatabase, withTenant, type Database } from '../src/index';
+import type * as TenantScope from '../src/tenant-scope';
 import { backends, publishWorkflow, queueMany, type TestDatabase } from './support';
 
 /**
@@ -173,7 +174,8 @@ for (const backend of backends) {
     it('shares one scope between copies of the module, as Next.js bundles it into several chunks', async () => {
       // A second instance of tenant-scope.ts (another module id), like a second server chunk: the
       // pool was made by the first copy, the scope is opened by the second.
-      const copy = (await import('../src/tenant-scope?second-chunk')) as typeof import('../src/tenant-scope');
+      // @ts-expect-error -- the query suffix makes a second module instance, which TypeScript cannot resolve.
+      const copy = (await import('../src/tenant-scope?second-chunk')) as typeof TenantScope;
       expect(copy.withTenant).not.toBe(withTenant);
       expect(await copy.withTenant(a.tenantId, () => app.prisma.run.count())).toBe(3);
       expect(await copy.withTenant(b.tenantId, () => app.pool.query('SELECT count(*)::int AS n FROM runs'))).toMatchObject({ rows: [{ n: 2 }] });
