@@ -1,18 +1,32 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '@switchyard/db';
-import { appRouter, createContext, getServerDatabase, healthCheck, healthHttpStatus } from '../src/index';
+import { generateSecretKey, openDatabase } from '@switchyard/db';
+import { appRouter, authFor, createContext, createPasswordUser, getServerDatabase, healthCheck, healthHttpStatus } from '../src/index';
 import { createTenant, createTestDatabase, postgresUnavailable, type TestDatabase } from './support/database';
 
 /** Through the fetch adapter, as apps/web's /api/trpc route calls it: header → context, error formatting. */
 describe.skipIf(postgresUnavailable !== null)(`HTTP surface on PostgreSQL${postgresUnavailable ? ` (skipped: ${postgresUnavailable})` : ''}`, () => {
   let t: TestDatabase;
-  const savedEnv = { url: process.env.DATABASE_URL, kind: process.env.SWITCHYARD_DATABASE_KIND };
+  const savedEnv = { url: process.env.DATABASE_URL, kind: process.env.SWITCHYARD_DATABASE_KIND, key: process.env.SWITCHYARD_SECRET_KEY };
+  /** The session cookie of a tenant admin of acme, signed in through better-auth's own endpoint. */
+  let cookie = '';
 
   beforeAll(async () => {
+    process.env.SWITCHYARD_SECRET_KEY = generateSecretKey().key.toString('base64');
     t = await createTestDatabase('api_http');
-    await createTenant(t.db, 'acme', 'Acme');
+    const acme = await createTenant(t.db, 'acme', 'Acme');
+    const user = await createPasswordUser(t.db, { email: 'ada@example.com', name: 'Ada Admin', password: 'correct horse battery' });
+    await t.db.prisma.membership.create({ data: { userId: user.id, tenantId: acme.id, role: 'tenant_admin' } });
+    const origin = 'http://localhost';
+    const signIn = await authFor(t.db).handler(
+      new Request(`${origin}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse battery' }),
+      }),
+    );
+    cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     process.env.DATABASE_URL = t.db.url;
     delete process.env.SWITCHYARD_DATABASE_KIND;
   });
@@ -20,13 +34,15 @@ describe.skipIf(postgresUnavailable !== null)(`HTTP surface on PostgreSQL${postg
     await (await getServerDatabase().catch(() => null))?.close();
     process.env.DATABASE_URL = savedEnv.url;
     process.env.SWITCHYARD_DATABASE_KIND = savedEnv.kind;
+    if (savedEnv.key === undefined) delete process.env.SWITCHYARD_SECRET_KEY;
+    else process.env.SWITCHYARD_SECRET_KEY = savedEnv.key;
     await t?.drop();
   });
 
-  async function call(path: string, input: unknown, headers: Record<string, string> = {}) {
+  async function call(path: string, input: unknown, headers: Record<string, string> = {}, session: 'signed-in' | 'anonymous' = 'signed-in') {
     const req = new Request(`http://localhost/api/trpc/${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(session === 'signed-in' ? { cookie } : {}), ...headers },
       body: JSON.stringify(superjson.serialize(input)),
     });
     const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext });
@@ -39,6 +55,11 @@ describe.skipIf(postgresUnavailable !== null)(`HTTP surface on PostgreSQL${postg
       : null;
     return { status: res.status, error, data: payload.result ? superjson.deserialize(payload.result.data as Parameters<typeof superjson.deserialize>[0]) : null };
   }
+
+  it('answers 401 without a session', async () => {
+    const anonymous = await call('workflows.create', { name: 'x' }, { 'x-switchyard-tenant': 'acme' }, 'anonymous');
+    expect(anonymous.status).toBe(401);
+  });
 
   it('reads the tenant from the x-switchyard-tenant header', async () => {
     const missing = await call('workflows.create', { name: 'x' });

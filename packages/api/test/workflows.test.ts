@@ -20,10 +20,11 @@ describe.skipIf(postgresUnavailable !== null)(`workflows router on PostgreSQL${p
     await t?.drop();
   });
 
-  it('lists tenants publicly and requires a known tenant for everything else', async () => {
+  it("lists the caller's tenants with its role there and requires a known tenant for everything else", async () => {
+    // callerFor acts as a platform admin: every tenant, each with the role the caller has in it.
     const tenants = await callerFor(t.db, null).tenants.list();
     expect(tenants.map((x) => x.slug)).toEqual(['acme', 'globex']);
-    expect(Object.keys(tenants[0]!).sort()).toEqual(['id', 'name', 'slug']);
+    expect(Object.keys(tenants[0]!).sort()).toEqual(['id', 'name', 'role', 'slug']);
 
     const missing = await expectTrpcError(callerFor(t.db, null).workflows.list(), 'BAD_REQUEST');
     expect(missing.message).toContain('x-switchyard-tenant');
