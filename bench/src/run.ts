@@ -29,7 +29,6 @@ import { seedBench } from './lib/seed';
 import { FULL, SMOKE } from './lib/sizes';
 import { Stack } from './lib/stack';
 import { WEB_SNAPSHOT, buildWeb, snapshotWeb } from './lib/web-build';
-import { canvas } from './scenarios/canvas';
 import { ceiling } from './scenarios/ceiling';
 import { claimPlan } from './scenarios/claim-plan';
 import { cost } from './scenarios/cost';
@@ -55,14 +54,21 @@ const SCENARIOS: Record<string, Scenario> = {
   cost,
   scaleout,
   ceiling,
-  canvas,
   profile,
   // Last: it seeds a million runs that it leaves in the database (the harness drops it at the end).
   history,
 };
 
-/** Figures owned by other issues' harnesses (designer). */
+/**
+ * The designer's canvas figures: bench/src/scenarios/canvas.ts measures them in Chromium, but it is
+ * not registered yet because its open-time probe times out against the current designer (the
+ * second load never reports the canvas interactive); until that is fixed they are reported as not measured.
+ */
+const CANVAS_PENDING = 'the canvas scenario (bench/src/scenarios/canvas.ts) is not run yet: its open-time probe times out against the current designer';
 const ELSEWHERE: ResultEntry[] = [
+  notMeasured('canvas.open_1000_ms', 'ms', CANVAS_PENDING),
+  notMeasured('canvas.fps_1000', 'fps', CANVAS_PENDING),
+  notMeasured('canvas.save_ms', 'ms', CANVAS_PENDING),
 ];
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
